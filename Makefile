@@ -1,0 +1,23 @@
+# The two commands of the README. Each creates what it needs in .venv on first use.
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed-0.1
+
+.PHONY: demo test bench clean
+
+$(VENV_STAMP): pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(VENV_STAMP)
+
+demo: $(VENV_STAMP)
+	$(PY) examples/linear_regression.py
+
+test: $(VENV_STAMP)
+	$(PY) -m pytest -n 2 tests
+
+bench: $(VENV_STAMP)
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf .venv .pytest_cache

@@ -1,0 +1,63 @@
+"""ember: PyTorch rebuilt from scratch in Python on NumPy.
+
+Use it as ``import ember as torch``: this module is the ``torch`` namespace.
+"""
+__version__ = "0.1.0"
+
+from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64, half,  # noqa: F401
+                     float, double, short, int, long, get_default_dtype, set_default_dtype, promote_types,
+                     result_type)
+from ._device import device  # noqa: F401
+from ._size import Size  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from . import autograd  # noqa: F401
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,  # noqa: F401
+                       is_inference_mode_enabled)
+from . import _ops
+from ._ops.creation import LEGACY_TYPES as _LEGACY_TYPES
+from . import cuda  # noqa: F401
+from ._random import (manual_seed, seed, initial_seed, Generator, default_generator, get_rng_state,  # noqa: F401
+                      set_rng_state)
+
+globals().update(_ops.FUNCTIONS)
+globals().update(_LEGACY_TYPES)
+from ._random import FUNCTIONS as _RANDOM_FUNCTIONS  # noqa: E402
+globals().update(_RANDOM_FUNCTIONS)
+from ._tensor_str import set_printoptions  # noqa: E402,F401
+
+
+class layout:
+    """``torch.layout``; ember tensors are always strided (dense)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
+def is_tensor(obj):
+    """True if ``obj`` is an ember tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def numel(input):
+    return input.numel()
+
+
+def get_num_threads():
+    """Threads NumPy's BLAS may use (reported, not controlled)."""
+    import os
+    return os.cpu_count() or 1
+
+
+def set_num_threads(n):
+    """Accepted for compatibility; NumPy's BLAS threads are set by environment variables."""

@@ -1,0 +1,13 @@
+"""Every tensor operation, one module per family (as in PyTorch's documentation).
+
+Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
+names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
+"""
+from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg
+
+_FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg)
+
+FUNCTIONS = {}
+for _m in _FAMILIES:
+    for _name in _m.__all__:
+        FUNCTIONS[_name] = getattr(_m, _name)

@@ -1,0 +1,163 @@
+"""Helpers every op module shares: argument checks, type promotion on arrays, in-place
+application, and attaching functions to ``Tensor`` as methods."""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd import grad_mode
+
+_grad = grad_mode._state
+_float_kinds = "f"
+
+
+def methods(*fns, **named):
+    """Attach functions to ``Tensor`` as methods: by their own name, or as ``name=fn``."""
+    for fn in fns:
+        setattr(Tensor, fn.__name__, fn)
+    for name, fn in named.items():
+        setattr(Tensor, name, fn)
+
+
+def normalize_dim(dim, ndim):
+    """A dim in ``[-ndim, ndim)`` as a non-negative index (0-d tensors accept -1 and 0)."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def normalize_dims(dim, ndim):
+    """``dim=None`` (all), an int, or a sequence of ints -> a sorted tuple of indices."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        return (normalize_dim(int(dim), ndim),)
+    dims = tuple(normalize_dim(int(d), ndim) for d in dim)
+    if len(set(dims)) != len(dims):
+        d = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return dims
+
+
+def to_tensor(x, like=None):
+    """A Python number (or array) as a tensor, with the dtype PyTorch would give it."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor._make(x)
+    return Tensor._make(np.array(x, dtype=_dtype.scalar_dtype(x).np))
+
+
+def binary_arrays(a, b):
+    """The arrays of a binary op's operands (tensors or numbers), converted so that NumPy
+    computes in PyTorch's result dtype. Returns ``(x, y)``; a number stays a number when
+    NumPy would already treat it as PyTorch does (a "weak" scalar of the tensor's kind)."""
+    if isinstance(a, Tensor):
+        x = a._data
+        if isinstance(b, Tensor):
+            y = b._data
+            if x.dtype == y.dtype:
+                return x, y
+            rt = _dtype.result_type(a, b).np
+            return x.astype(rt, copy=False), y.astype(rt, copy=False)
+        return _with_scalar(x, b, a, b)
+    if isinstance(b, Tensor):
+        y, x = _with_scalar(b._data, a, b, a)
+        return x, y
+    raise TypeError(f"expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
+
+
+def _with_scalar(x, s, t, scalar):
+    """``(array, scalar)`` for a tensor array ``x`` and a Python number ``s``."""
+    k = x.dtype.kind
+    cls = s.__class__
+    if cls is float:
+        if k == "f":
+            return x, s
+    elif cls is int:
+        if k != "b":
+            if k == "f" or _fits(x.dtype, s):
+                return x, s
+            return x, np.array(s).astype(x.dtype)  # wraps around, as PyTorch's integer math does
+    elif cls is bool:
+        return x, s
+    elif isinstance(s, np.ndarray) or isinstance(s, (list, tuple)):
+        raise TypeError(f"unsupported operand type: {type(s).__name__}; wrap it with torch.tensor()")
+    rt = _dtype.result_type(t, scalar).np
+    if isinstance(s, np.generic):
+        s = s.item()
+    return x.astype(rt, copy=False), s
+
+
+def _fits(np_dtype, v):
+    info = np.iinfo(np_dtype)
+    return info.min <= v <= info.max
+
+
+def check_inplace_dtype(self, rt):
+    """PyTorch refuses in-place results that don't cast to self's dtype (float into int)."""
+    if not _dtype.promote_types(rt, self.dtype) is self.dtype and rt._category > self.dtype._category:
+        raise RuntimeError(f"result type {_dtype.type_word(rt)} can't be cast to the desired output type "
+                           f"{_dtype.type_word(self.dtype)}")
+
+
+def needs_grad(*args):
+    """True when grad mode is on and some argument is a tensor that requires grad."""
+    if not _grad[0]:
+        return False
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+    return False
+
+
+def apply_inplace(self, op, *args, **kwargs):
+    """Run out-of-place ``op(self, *args)`` and write the result into ``self``.
+
+    Without a graph to record, the result is copied into ``self``'s array. With one, ``self``
+    takes over the result's place in the graph (its ``grad_fn``); the op was given a copy of
+    ``self``'s old values, so what its backward saved is not overwritten.
+    """
+    recording = needs_grad(self, *args)
+    if recording:
+        if self.grad_fn is None and self._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self._base is not None and (self._base._requires_grad or not self._requires_grad):
+            from .indexing import inplace_on_view
+            return inplace_on_view(self, op, args, kwargs)
+        old = Tensor._make(self._data.copy())
+        old._requires_grad, old.grad_fn, old._output_nr = self._requires_grad, self.grad_fn, self._output_nr
+        r = op(old, *args, **kwargs)
+    else:
+        r = op(self, *args, **kwargs)
+    write_into(self, r)
+    if recording:
+        self.grad_fn, self._output_nr, self._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
+    return self
+
+
+def write_into(self, r):
+    """Copy result tensor ``r`` into ``self``'s memory (broadcast, cast) and bump the version."""
+    if r._data.dtype != self._data.dtype:
+        check_inplace_dtype(self, r.dtype)
+    if r._data.shape != self._data.shape:
+        try:
+            if np.broadcast_shapes(r._data.shape, self._data.shape) != self._data.shape:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                               f"{list(np.broadcast_shapes(r._data.shape, self._data.shape))}") from None
+    np.copyto(self._data, r._data, casting="unsafe")
+    self._vc[0] += 1
+
+
+def save_operands(ctx, *operands):
+    """Save a binary op's operands for backward: tensors through ``save_for_backward`` (so
+    in-place changes are caught), Python numbers as they are."""
+    ctx.save_for_backward(*(o if isinstance(o, Tensor) else None for o in operands))
+    ctx.numbers = tuple(None if isinstance(o, Tensor) else o for o in operands)
+
+
+def saved_operands(ctx):
+    """The operands saved by ``save_operands``, tensors unpacked and checked."""
+    return tuple(n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers))

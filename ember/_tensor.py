@@ -1,0 +1,574 @@
+"""``Tensor``: one NumPy array plus the metadata autograd needs.
+
+A tensor is ``_data`` (an ``ndarray`` that views share, exactly as PyTorch views share
+storage) and a few slots: ``_requires_grad``, ``_grad``, ``grad_fn`` and ``_output_nr``
+(which output of ``grad_fn`` this tensor is), ``_vc`` (the version counter, a one-element
+list shared by a tensor and all its views and bumped by every in-place op), ``_base`` (the
+tensor this one is a view of) and ``_meta`` (a dict, made on first use, for the rare extras:
+hooks, the leaf's gradient accumulator, ``retain_grad``).
+
+The operations themselves live in ``ember/_ops``; each op module attaches its methods to
+this class, so this file holds only what is about the tensor object itself.
+"""
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, check_available, to_device
+from ._size import Size
+from .autograd import grad_mode
+
+_new = object.__new__
+_grad = grad_mode._state
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it."""
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_base",
+                 "_meta", "__weakref__")
+    __array_priority__ = 1000
+    __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
+
+    def __init__(self, *args, device=None):
+        # The legacy constructor: Tensor(2, 3) is uninitialised, Tensor([1, 2]) copies data,
+        # Tensor() is empty. It always gives the default floating dtype.
+        check_available(device)
+        d = _dtype.get_default_dtype().np
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            a = args[0]
+            if isinstance(a, Tensor):
+                arr = a._data
+                if arr.dtype != d:
+                    raise TypeError(f"expected {_legacy_type_name_of(d)} (got {_legacy_type_name(a)})")
+            elif isinstance(a, Size):
+                arr = np.empty(tuple(a), d)
+            else:
+                arr = np.array(a, dtype=d)
+        else:
+            shape = _shape_arg(args)
+            arr = np.empty(shape, d)
+        self._data = arr
+        self._requires_grad = False
+        self._grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._vc = [0]
+        self._base = None
+        self._meta = None
+
+    @staticmethod
+    def _make(arr):
+        """Wrap an ndarray without copying (the internal, fast constructor)."""
+        t = _new(Tensor)
+        t._data = arr
+        t._requires_grad = False
+        t._grad = None
+        t.grad_fn = None
+        t._output_nr = 0
+        t._vc = [0]
+        t._base = None
+        t._meta = None
+        return t
+
+    def _alias(self):
+        """A new tensor object on the same array and version counter, with no history."""
+        t = Tensor._make(self._data)
+        t._vc = self._vc
+        t._base = self if self._base is None else self._base
+        return t
+
+    def _meta_dict(self):
+        m = self._meta
+        if m is None:
+            m = self._meta = {}
+        return m
+
+    # --- basic properties ------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return _dtype._BY_NP[self._data.dtype]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape, or the length of one dimension."""
+        if dim is None:
+            return Size(self._data.shape)
+        from ._ops._util import normalize_dim
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def is_cpu(self):
+        return True
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def is_meta(self):
+        return False
+
+    @property
+    def layout(self):
+        from . import strided
+        return strided
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    def stride(self, dim=None):
+        """Strides in elements, as PyTorch counts them (NumPy counts bytes)."""
+        item = self._data.itemsize
+        s = tuple(st // item for st in self._data.strides)
+        if dim is None:
+            return s
+        from ._ops._util import normalize_dim
+        return s[normalize_dim(dim, self._data.ndim)]
+
+    def storage_offset(self):
+        """How many elements into its base's memory this tensor starts."""
+        base = self._data
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        off = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        return off // self._data.itemsize
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def is_contiguous(self, memory_format=None):
+        a = self._data
+        if a.flags.c_contiguous:
+            return True
+        # NumPy and PyTorch disagree only on size-1 dims, whose strides don't matter
+        expected = 1
+        for size, st in zip(reversed(a.shape), reversed(a.strides)):
+            if size != 1 and st != expected * a.itemsize:
+                return False
+            expected *= size
+        return True
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def _base_tensor(self):
+        return self._base
+
+    # --- autograd metadata -----------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                               "use a computed variable in a subgraph that doesn't require differentiation "
+                               "use var_no_grad = var.detach().")
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place and return ``self``."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and self._grad is None and not self.retains_grad:
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+                "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+                "instead.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
+                                   f"with dtype '{self.dtype}'. Please ensure that the gradient and the "
+                                   "tensor have the same dtype")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._meta is not None and self._meta.get("retains_grad", False)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self.retains_grad:
+            return
+        import weakref
+        fn = self.grad_fn
+        if fn._retain is None:
+            fn._retain = {}
+        fn._retain[self._output_nr] = weakref.ref(self)
+        self._meta_dict()["retains_grad"] = True
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.function import _RemovableHandle
+        if self.grad_fn is None:
+            hooks = self._meta_dict().setdefault("hooks", {})
+        else:
+            fn = self.grad_fn
+            if fn._tensor_hooks is None:
+                fn._tensor_hooks = {}
+            hooks = fn._tensor_hooks.setdefault(self._output_nr, {})
+        key = object()
+        hooks[key] = hook
+        return _RemovableHandle(hooks, key)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after a leaf's ``.grad`` has been accumulated."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.function import _RemovableHandle
+        hooks = self._meta_dict().setdefault("post_accumulate_hooks", {})
+        key = object()
+        hooks[key] = hook
+        return _RemovableHandle(hooks, key)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to the leaves of its graph."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A tensor on the same memory with no history (``requires_grad=False``)."""
+        return self._alias()
+
+    def detach_(self):
+        """Detach this tensor from its graph in place."""
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                               "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
+                               "is set as True, gradients are views of DDP buckets, and hence detach_() "
+                               "cannot be called on these gradients. To fix this error, please refer to "
+                               "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
+                               "solution.")
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    @property
+    def data(self):
+        """The same memory without autograd history."""
+        return self._alias()
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+
+    # --- conversion --------------------------------------------------------------------------
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """Nested Python lists of Python numbers (a number for a 0-d tensor)."""
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        """The underlying ndarray itself: changes to one show in the other."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return kind(self._data.reshape(()).item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            if self._data.size == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __complex__(self):
+        return self._scalar(complex)
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self._data.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def to(self, *args, **kwargs):
+        """Convert dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(other)``,
+        ``to(device, dtype)``; returns ``self`` when nothing changes (unless ``copy=True``)."""
+        dtype, device, copy = _parse_to(args, kwargs)
+        if device is not None:
+            check_available(device)
+        if dtype is None or dtype.np == self._data.dtype:
+            return self.clone() if copy else self
+        from ._ops.pointwise import _cast
+        return _cast(self, dtype)
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """With no argument, the legacy type name (``'torch.FloatTensor'``); else convert."""
+        if dtype is None:
+            return _legacy_type_name(self)
+        if isinstance(dtype, str):
+            dtype = _LEGACY_BY_NAME.get(dtype.replace("torch.cuda.", "torch."))
+            if dtype is None:
+                raise ValueError(f"invalid type: '{dtype}'")
+        elif isinstance(dtype, type) and issubclass(dtype, Tensor) and hasattr(dtype, "_legacy_dtype"):
+            dtype = dtype._legacy_dtype
+        return self.to(dtype)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        check_available("cuda")
+
+    def pin_memory(self, device=None):
+        return self
+
+    def is_pinned(self, device=None):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
+    def float(self, memory_format=None):
+        return self.to(_dtype.float32)
+
+    def double(self, memory_format=None):
+        return self.to(_dtype.float64)
+
+    def half(self, memory_format=None):
+        return self.to(_dtype.float16)
+
+    def long(self, memory_format=None):
+        return self.to(_dtype.int64)
+
+    def int(self, memory_format=None):
+        return self.to(_dtype.int32)
+
+    def short(self, memory_format=None):
+        return self.to(_dtype.int16)
+
+    def char(self, memory_format=None):
+        return self.to(_dtype.int8)
+
+    def byte(self, memory_format=None):
+        return self.to(_dtype.uint8)
+
+    def bool(self, memory_format=None):
+        return self.to(_dtype.bool)
+
+    def bfloat16(self, memory_format=None):
+        raise NotImplementedError("torch.Tensor.bfloat16: ember has no bfloat16 dtype (NumPy lacks one)")
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = _new(type(self))
+        new._data = self._data.copy()
+        new._requires_grad = self._requires_grad
+        new._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
+        new.grad_fn = None
+        new._output_nr = 0
+        new._vc = [0]
+        new._base = None
+        new._meta = None
+        if hasattr(self, "__dict__"):
+            import copy
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_tensor, (self._data.copy(), self._requires_grad))
+
+    def __setstate__(self, state):  # pragma: no cover - pickles of ember tensors use __reduce_ex__
+        raise RuntimeError("unexpected tensor state")
+
+
+def _rebuild_tensor(arr, requires_grad):
+    t = Tensor._make(arr)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _shape_arg(args):
+    """Sizes given as ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(torch.Size(...))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    shape = []
+    for s in args:
+        if isinstance(s, Tensor):
+            s = s.item() if s._data.ndim == 0 and s._data.dtype.kind in "iu" else s
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(s).__name__} at pos {len(shape)}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(args)}")
+        shape.append(int(s))
+    return tuple(shape)
+
+
+_LEGACY_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+    "uint8": "ByteTensor", "bool": "BoolTensor",
+}
+_LEGACY_BY_NAME = {"torch." + v: _dtype._BY_NAME[k] for k, v in _LEGACY_NAMES.items()}
+
+
+def _legacy_type_name_of(np_dtype):
+    return "torch." + _LEGACY_NAMES[np.dtype(np_dtype).name]
+
+
+def _legacy_type_name(t):
+    """PyTorch's legacy type string of a tensor, e.g. ``torch.FloatTensor``."""
+    return _legacy_type_name_of(t._data.dtype)
+
+
+def _parse_to(args, kwargs):
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, (str, int)) and not isinstance(a, bool) or a.__class__.__name__ == "device":
+            device = to_device(a)
+        elif isinstance(a, bool):
+            copy = a if dtype is not None or device is not None else copy
+        elif a is None:
+            continue
+        else:
+            dtype = _dtype.to_dtype(a)
+    if dtype is not None:
+        dtype = _dtype.to_dtype(dtype)
+    return dtype, device, copy

@@ -1,0 +1,371 @@
+"""``autograd.Function``: one class declares an operation's forward and its backward.
+
+Every differentiable operation in ember is a ``Function`` subclass, exactly like the ones
+users write::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):            # runs without recording a graph
+            y = np.exp(x._data)
+            ctx.save_for_backward(y)    # tensors the backward needs
+            return y                    # an ndarray or a Tensor; several as a tuple
+        @staticmethod
+        def backward(ctx, grad):        # d exp(x)/dx = exp(x): reuse the output
+            y, = ctx.saved_tensors
+            return grad * y             # written with ember ops, so it is differentiable too
+
+``Function.apply`` runs ``forward`` with grad mode off and, when any input requires grad
+and grad mode is on, makes the ``ctx`` object the outputs' ``grad_fn``: the node of the
+backward graph. The node keeps one *edge* per forward argument: where that input's gradient
+must go (its own ``grad_fn`` and output number, or the leaf's gradient accumulator), plus
+the input's shape and dtype so the engine can check what ``backward`` returns.
+"""
+import itertools
+import weakref
+
+import numpy as np
+
+from . import grad_mode
+from .. import _dtype
+
+_grad = grad_mode._state
+_sequence = itertools.count()
+_anomaly = [False]  # set by detect_anomaly; read by apply and the engine
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """A node of the backward graph (PyTorch's ``grad_fn`` objects)."""
+
+    __slots__ = ("_next", "_saved", "_seq", "_n_out", "_tensor_hooks", "_retain", "_hooks",
+                 "_prehooks", "_meta", "__weakref__", "__dict__")
+
+    _name = "Node"
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self):
+        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._next)
+
+    @property
+    def metadata(self):
+        if self._meta is None:
+            self._meta = {}
+        return self._meta
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; it may return
+        replacement ``grad_inputs``."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node's backward; it may return new ones."""
+        if self._prehooks is None:
+            self._prehooks = []
+        self._prehooks.append(fn)
+        return _RemovableHandle(self._prehooks, fn)
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, container, item):
+        self._ref = (container, item)
+
+    def remove(self):
+        container, item = self._ref
+        if isinstance(container, dict):
+            container.pop(item, None)
+        elif item in container:
+            container.remove(item)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+    _name = "AccumulateGrad"
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._next = ()
+        self._saved = None
+        self._seq = -1
+        self._n_out = 1
+        self._tensor_hooks = self._retain = self._hooks = self._prehooks = self._meta = None
+
+
+def grad_edge(t):
+    """Where the gradient of tensor ``t`` (which requires grad) must be sent."""
+    fn = t.grad_fn
+    if fn is None:
+        meta = t._meta_dict()
+        ref = meta.get("grad_accumulator")
+        fn = ref() if ref is not None else None
+        if fn is None:
+            fn = AccumulateGrad(t)
+            meta["grad_accumulator"] = weakref.ref(fn)
+    return (fn, t._output_nr, t._data.shape, t._data.dtype)
+
+
+class _SavedOutput:
+    """A saved output of the node itself. Holding the output Tensor would make a reference
+    cycle (tensor -> grad_fn -> tensor), so keep its array and rebuild it when unpacked."""
+
+    __slots__ = ("data", "vc", "output_nr", "requires_grad")
+
+
+class BackwardCFunction(Node):
+    """The ``ctx`` of a ``Function``: passed to ``forward``, then kept as the outputs'
+    ``grad_fn``. ``Function`` subclasses get a subclass of this named ``<Name>Backward``."""
+
+    __slots__ = ("needs_input_grad", "_to_save", "_non_diff", "_dirty", "_materialize", "_out_meta")
+    _forward_cls = None
+
+    def __init__(self):
+        self._to_save = None
+        self._non_diff = None
+        self._dirty = None
+        self._materialize = True
+        self._tensor_hooks = self._retain = self._hooks = self._prehooks = self._meta = None
+        self._saved = None
+
+    # --- the API users call inside forward ------------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep tensors for ``backward``; they are checked for in-place changes when read."""
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        """Outputs that never get a gradient (indices, masks)."""
+        self._non_diff = tensors
+
+    def mark_dirty(self, *tensors):
+        """Inputs that forward modified in place (they become outputs of this node)."""
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value):
+        """Whether ``backward`` sees zeros (True, the default) or None for unused outputs."""
+        self._materialize = value
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            return self._to_save or ()
+        if saved is False:
+            raise RuntimeError(FREED_MESSAGE)
+        from .._tensor import Tensor
+        out = []
+        for entry in saved:
+            if entry is None:
+                out.append(None)
+                continue
+            t, version = entry
+            if t.__class__ is _SavedOutput:
+                s = t
+                t = Tensor._make(s.data)
+                t._vc = s.vc
+                if s.requires_grad:
+                    t._requires_grad = True
+                    t.grad_fn = self
+                    t._output_nr = s.output_nr
+            if t._vc[0] != version:
+                raise RuntimeError(_modified_message(t, version))
+            out.append(t)
+        return tuple(out)
+
+    saved_variables = saved_tensors
+
+    # --- what the engine calls --------------------------------------------------------------
+    def _run_backward(self, grads):
+        if self._materialize and None in grads:
+            from .._tensor import Tensor
+            grads = [Tensor._make(np.zeros(s, d)) if g is None else g
+                     for g, (s, d) in zip(grads, self._out_meta)]
+        result = self._forward_cls.backward(self, *grads)
+        if result.__class__ is not tuple:
+            result = (result,) if not isinstance(result, list) else tuple(result)
+        n = len(self._next)
+        if len(result) != n:
+            if len(result) > n and all(r is None for r in result[n:]):
+                return result[:n]
+            raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
+                               f"(expected {n}, got {len(result)})")
+        return result
+
+
+def _modified_message(t, version):
+    from .._tensor import _legacy_type_name
+    where = ""
+    if t.grad_fn is not None:
+        where = f", which is output {t._output_nr} of {t.grad_fn.name()},"
+    return ("one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: [{_legacy_type_name(t)} {list(t._data.shape)}]{where} is at version "
+            f"{t._vc[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
+            "the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True).")
+
+
+class FunctionMeta(type):
+    """Gives each ``Function`` subclass its own node class, named like PyTorch's."""
+
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        node_name = attrs.get("_backward_name", name + "Backward")
+        cls._node_cls = type(node_name, (BackwardCFunction,),
+                             {"__slots__": (), "_forward_cls": cls, "_name": node_name})
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class of differentiable operations: subclass it and define static ``forward``
+    and ``backward``; call it with ``MyFunction.apply(*args)``."""
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                           "Please use new-style autograd function with static forward method. "
+                           "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .._tensor import Tensor
+        ctx = cls._node_cls()
+        record = False
+        if _grad[0]:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
+        if not record:
+            ctx.needs_input_grad = (False,) * len(args)
+            prev = _grad[0]
+            _grad[0] = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                _grad[0] = prev
+            return _wrap_plain(out)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        # edges are taken before forward runs: an in-place forward changes its input's grad_fn
+        ctx._next = tuple(grad_edge(a) if isinstance(a, Tensor) and a._requires_grad else None
+                          for a in args)
+        _grad[0] = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _grad[0] = True
+        ctx._seq = next(_sequence)
+        if _anomaly[0]:
+            from .anomaly_mode import record_forward_trace
+            record_forward_trace(ctx)
+        return _wire_outputs(ctx, args, out)
+
+
+def _as_tensor_output(o):
+    from .._tensor import Tensor
+    if o.__class__ is np.ndarray:
+        return Tensor._make(o)
+    if isinstance(o, np.generic):
+        return Tensor._make(np.asarray(o))
+    return o
+
+
+def _wrap_plain(out):
+    """Outputs of an op that records no graph: ndarrays become Tensors."""
+    if out.__class__ is np.ndarray:
+        from .._tensor import Tensor
+        return Tensor._make(out)
+    if out.__class__ is tuple:
+        return tuple(_as_tensor_output(o) for o in out)
+    return _as_tensor_output(out)
+
+
+def _wire_outputs(ctx, args, out):
+    """Make ``ctx`` the ``grad_fn`` of every differentiable output and settle saved tensors."""
+    from .._tensor import Tensor
+    single = out.__class__ is not tuple
+    outs = (out,) if single else out
+    non_diff = ctx._non_diff
+    dirty = ctx._dirty
+    wrapped = []
+    for i, o in enumerate(outs):
+        o = _as_tensor_output(o)
+        if not isinstance(o, Tensor):
+            wrapped.append(o)
+            continue
+        if dirty is not None and any(o is d for d in dirty):
+            if o.grad_fn is None and o._requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        elif any(o is a for a in args):
+            o = o._alias()  # an input returned unchanged becomes a new tensor of this node
+        if o._data.dtype.kind == "f" and (non_diff is None or not any(o is n for n in non_diff)):
+            o._requires_grad = True
+            o.grad_fn = ctx
+            o._output_nr = i
+        wrapped.append(o)
+    ctx._n_out = len(outs)
+    if not single:
+        ctx._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
+                         for o in wrapped]
+    to_save = ctx._to_save
+    saved = []
+    if to_save:
+        for t in to_save:
+            if t is None:
+                saved.append(None)
+                continue
+            if t.__class__ is np.ndarray:
+                # an op may save its output's array; it stands for that output
+                arr = t
+                t = next((o for o in wrapped if isinstance(o, Tensor) and o._data is arr), None)
+                if t is None:
+                    t = Tensor._make(arr)
+            if t.grad_fn is ctx:
+                s = _SavedOutput()
+                s.data, s.vc, s.output_nr, s.requires_grad = t._data, t._vc, t._output_nr, True
+                saved.append((s, t._vc[0]))
+            else:
+                saved.append((t, t._vc[0]))
+        ctx._to_save = None
+    ctx._saved = saved
+    return wrapped[0] if single else tuple(wrapped)
+
+
+def once_differentiable(fn):
+    """Decorator for ``backward``: it runs with grad mode off (no double backward)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+    return wrapper
