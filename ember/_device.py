@@ -38,8 +38,6 @@ class device:
         self.type, self.index = name, index
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
         return isinstance(other, device) and self.type == other.type and self.index == other.index
 
     def __hash__(self):

@@ -86,6 +86,8 @@ def from_numpy_dtype(np_dtype):
     try:
         return _BY_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
+        if np.dtype(np_dtype).kind == "c":
+            raise NotImplementedError("complex tensors (torch.complex64/complex128) are not supported by ember")
         raise TypeError(
             f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
             "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None

@@ -45,8 +45,7 @@ class Tensor:
             else:
                 arr = np.array(a, dtype=d)
         else:
-            shape = _shape_arg(args)
-            arr = np.empty(shape, d)
+            arr = np.zeros(_shape_arg(args) if args else (0,), d)
         self._data = arr
         self._requires_grad = False
         self._grad = None

@@ -138,6 +138,8 @@ def assert_same(e, t, tol=None, what="output"):
             np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
         else:
             np.testing.assert_array_equal(a, b, err_msg=what)
+    elif isinstance(t, (torch.dtype, torch.device)):
+        assert repr(e) == repr(t), f"{what}: {e!r} != {t!r}"
     elif isinstance(t, float):
         assert isinstance(e, float), f"{what}: expected float, got {type(e).__name__}"
         assert math.isclose(e, t, rel_tol=1e-6, abs_tol=1e-7) or (math.isnan(e) and math.isnan(t)), (e, t)

@@ -266,7 +266,7 @@ class _LegacyTensorMeta(type):
             a = args[0]
             arr = a._data.astype(d) if isinstance(a, Tensor) else np.array(a, dtype=d)
             return Tensor._make(arr)
-        return Tensor._make(np.zeros(_shape_arg(args), d))
+        return Tensor._make(np.zeros(_shape_arg(args) if args else (0,), d))
 
     def __repr__(cls):
         return f"<class 'torch.{cls.__name__}'>"
