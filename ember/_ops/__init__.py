@@ -3,9 +3,9 @@
 Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
 names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
 """
-from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg
+from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss
 
-_FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg)
+_FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

@@ -1,0 +1,254 @@
+"""``nn.functional``: layers and losses as plain functions of tensors.
+
+Most are compositions of ember ops (so autograd derives their gradients); the few that are
+single ops in PyTorch (``nll_loss``, ``mse_loss``) have their own Function in ``ember/_ops``.
+"""
+import math
+
+import numpy as np
+
+import ember
+from .._tensor import Tensor
+from .._ops.loss import NllLoss, MseLoss, check_reduction
+from .._ops import pointwise
+
+
+def _reduce(x, reduction):
+    check_reduction(reduction)
+    if reduction == "mean":
+        return x.mean()
+    if reduction == "sum":
+        return x.sum()
+    return x
+
+
+# --- linear ----------------------------------------------------------------------------------
+def linear(input, weight, bias=None):
+    """y = x W^T + b."""
+    if input.dim() == 2 and bias is not None:
+        return ember.addmm(bias, input, weight.t())
+    out = input.matmul(weight.t())
+    return out + bias if bias is not None else out
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T W_k x2 + b_k."""
+    out = ember.einsum("...i,kij,...j->...k", input1, weight, input2)
+    return out + bias if bias is not None else out
+
+
+# --- activations -----------------------------------------------------------------------------
+def relu(input, inplace=False):
+    """max(x, 0)."""
+    return input.relu_() if inplace else pointwise.relu(input)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x for x > 0, negative_slope * x otherwise."""
+    out = ember.where(input > 0, input, input * negative_slope)
+    if inplace:
+        input.copy_(out)
+        return input
+    return out
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return input.clamp_(min_val, max_val) if inplace else input.clamp(min_val, max_val)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x for x > 0, alpha (e^x - 1) otherwise."""
+    return ember.where(input > 0, input, alpha * input.clamp(max=0).expm1())
+
+
+def selu(input, inplace=False):
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return scale * elu(input, alpha)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return ember.where(input > 0, input, alpha * (input.clamp(max=0) / alpha).expm1())
+
+
+def gelu(input, approximate="none"):
+    """x Phi(x); with approximate='tanh' the tanh formula of Hendrycks & Gimpel."""
+    if approximate == "tanh":
+        return 0.5 * input * (1 + ((2 / math.pi) ** 0.5 * (input + 0.044715 * input ** 3)).tanh())
+    return 0.5 * input * (1 + (input / math.sqrt(2)).erf())
+
+
+def silu(input, inplace=False):
+    """x sigmoid(x)."""
+    return input * input.sigmoid()
+
+
+def mish(input, inplace=False):
+    """x tanh(softplus(x))."""
+    return input * softplus(input).tanh()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def hardsigmoid(input, inplace=False):
+    return (input / 6 + 0.5).clamp(0, 1)
+
+
+def hardswish(input, inplace=False):
+    return input * hardsigmoid(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """(1/beta) log(1 + e^(beta x)), linear above ``threshold`` for numerical safety."""
+    bx = input * beta
+    return ember.where(bx > threshold, input, (bx.clamp(max=threshold).exp().log1p()) / beta)
+
+
+def softsign(input):
+    return input / (1 + input.abs())
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):
+    return ember.where(input > threshold, input, ember.full_like(input, value))
+
+
+def glu(input, dim=-1):
+    a, b = input.chunk(2, dim)
+    return a * b.sigmoid()
+
+
+def logsigmoid(input):
+    return -softplus(-input)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return input.softmax(dim, dtype=dtype) if dtype is not None else input.softmax(dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return input.log_softmax(dim, dtype=dtype) if dtype is not None else input.log_softmax(dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return softmax(-input, dim, dtype=dtype)
+
+
+# --- dropout ----------------------------------------------------------------------------------
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the survivors by 1/(1-p), so the
+    expected value is unchanged; the identity when not training."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    mask = ember.empty_like(input).bernoulli_(1 - p)
+    out = input * mask / (1 - p)
+    if inplace:
+        input.copy_(out)
+        return input
+    return out
+
+
+# --- losses -----------------------------------------------------------------------------------
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return ("mean" if size_average else "sum") if reduce else "none"
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """The negative log-likelihood of the target classes, given log-probabilities."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if input.dim() > 2:  # (N, C, d1, ...) -> (N*d1*..., C)
+        c = input.shape[1]
+        flat = input.movedim(1, -1).reshape(-1, c)
+        out = NllLoss.apply(flat, target.reshape(-1), weight, reduction, ignore_index)
+        return out.reshape(target.shape) if reduction == "none" else out
+    if target.dtype.is_floating_point:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype.name.capitalize()}")
+    if input.dim() == 2 and target.dim() == 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    return NllLoss.apply(input, target, weight, reduction, ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """log_softmax over the class dim followed by ``nll_loss``; or, for probability targets,
+    -sum_c target_c log p_c. With label smoothing eps, the target is mixed with the uniform
+    distribution: (1 - eps) * loss + eps * mean over classes of -log p_c."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    c_dim = 1 if input.dim() > 1 else 0
+    logp = input.log_softmax(c_dim)
+    n_classes = input.shape[c_dim]
+    if target.dtype.is_floating_point:  # class probabilities
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        w = 1 if weight is None else weight.reshape((n_classes,) + (1,) * (input.dim() - c_dim - 1))
+        losses = -(logp * target * w).sum(c_dim)
+        if reduction == "mean":
+            return losses.sum() / (input.numel() // n_classes)
+        return _reduce(losses, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0:
+        return nll
+    w = 1 if weight is None else weight.reshape((n_classes,) + (1,) * (input.dim() - c_dim - 1))
+    smooth = -(logp * w).sum(c_dim)
+    valid = target != ignore_index
+    smooth = smooth * valid
+    if reduction == "mean":
+        if weight is None:
+            smooth = smooth.sum() / valid.sum()
+        else:
+            wt = weight[target.clamp(min=0)] * valid
+            smooth = smooth.sum() / wt.sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error: mean of (x - y)^2."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    return MseLoss.apply(input, target, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error: mean of |x - y|."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _reduce((input - target).abs(), reduction)
+
+
+def one_hot(tensor, num_classes=-1):
+    """A (..., num_classes) int64 tensor with a 1 at each index of ``tensor``."""
+    if tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._data
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes." if idx.max() >= num_classes
+                           else "Class values must be non-negative.")
+    out = np.zeros(idx.shape + (num_classes,), np.int64)
+    np.put_along_axis(out, idx[..., None], 1, axis=-1)
+    return Tensor._make(out)

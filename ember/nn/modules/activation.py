@@ -1,0 +1,67 @@
+"""Activation modules: thin wrappers that call ``nn.functional``."""
+from .. import functional as F
+from .module import Module
+
+
+def _activation(name, fn, params=(), repr_fmt=None, doc=""):
+    """Build an activation Module class whose ``forward`` is ``fn(input, **params)``.
+
+    ``params`` lists (name, default) pairs that become constructor arguments and attributes;
+    ``repr_fmt`` formats ``extra_repr`` from them (PyTorch's text for each class)."""
+    def __init__(self, *args, **kwargs):
+        Module.__init__(self)
+        names = [p for p, _ in params]
+        values = dict(params)
+        for k, v in zip(names, args):
+            values[k] = v
+        for k, v in kwargs.items():
+            if k not in values:
+                raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{k}'")
+            values[k] = v
+        for k, v in values.items():
+            setattr(self, k, v)
+
+    def forward(self, input):
+        return fn(input, **{p: getattr(self, p) for p, _ in params})
+
+    def extra_repr(self):
+        return repr_fmt(self) if repr_fmt else ""
+
+    return type(name, (Module,), {"__init__": __init__, "forward": forward, "extra_repr": extra_repr,
+                                  "__doc__": doc, "__module__": __name__})
+
+
+def _inplace_repr(self):
+    return "inplace=True" if self.inplace else ""
+
+
+ReLU = _activation("ReLU", F.relu, [("inplace", False)], _inplace_repr, "max(x, 0)")
+ReLU6 = _activation("ReLU6", F.relu6, [("inplace", False)], _inplace_repr, "min(max(x, 0), 6)")
+LeakyReLU = _activation("LeakyReLU", F.leaky_relu, [("negative_slope", 0.01), ("inplace", False)],
+                        lambda s: f"negative_slope={s.negative_slope}" + (", inplace=True" if s.inplace else ""),
+                        "x if x > 0 else negative_slope * x")
+ELU = _activation("ELU", F.elu, [("alpha", 1.0), ("inplace", False)],
+                  lambda s: f"alpha={s.alpha}" + (", inplace=True" if s.inplace else ""))
+CELU = _activation("CELU", F.celu, [("alpha", 1.0), ("inplace", False)],
+                   lambda s: f"alpha={s.alpha}" + (", inplace=True" if s.inplace else ""))
+SELU = _activation("SELU", F.selu, [("inplace", False)], _inplace_repr)
+GELU = _activation("GELU", F.gelu, [("approximate", "none")], lambda s: f"approximate='{s.approximate}'")
+SiLU = _activation("SiLU", F.silu, [("inplace", False)], _inplace_repr)
+Mish = _activation("Mish", F.mish, [("inplace", False)], _inplace_repr)
+Sigmoid = _activation("Sigmoid", F.sigmoid, doc="1 / (1 + e^-x)")
+Tanh = _activation("Tanh", F.tanh, doc="tanh x")
+Hardtanh = _activation("Hardtanh", F.hardtanh, [("min_val", -1.0), ("max_val", 1.0), ("inplace", False)],
+                       lambda s: f"min_val={s.min_val}, max_val={s.max_val}" + (", inplace=True" if s.inplace else ""))
+Hardswish = _activation("Hardswish", F.hardswish, [("inplace", False)], _inplace_repr)
+Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, [("inplace", False)], _inplace_repr)
+Softplus = _activation("Softplus", F.softplus, [("beta", 1.0), ("threshold", 20.0)],
+                       lambda s: f"beta={s.beta}, threshold={s.threshold}")
+Softsign = _activation("Softsign", F.softsign)
+Tanhshrink = _activation("Tanhshrink", F.tanhshrink)
+LogSigmoid = _activation("LogSigmoid", F.logsigmoid)
+Threshold = _activation("Threshold", F.threshold, [("threshold", 0.0), ("value", 0.0), ("inplace", False)],
+                        lambda s: f"threshold={s.threshold}, value={s.value}" + (", inplace=True" if s.inplace else ""))
+GLU = _activation("GLU", F.glu, [("dim", -1)], lambda s: f"dim={s.dim}")
+Softmax = _activation("Softmax", F.softmax, [("dim", None)], lambda s: f"dim={s.dim}")
+LogSoftmax = _activation("LogSoftmax", F.log_softmax, [("dim", None)], lambda s: f"dim={s.dim}")
+Softmin = _activation("Softmin", F.softmin, [("dim", None)], lambda s: f"dim={s.dim}")
