@@ -1,0 +1,88 @@
+"""``optim.Adam`` and ``optim.AdamW``."""
+import numpy as np
+
+from .._tensor import Tensor
+from .optimizer import Optimizer, step_tensor
+
+
+class Adam(Optimizer):
+    """Adaptive moments. With g the gradient and t the step count:
+
+        m <- beta1 m + (1 - beta1) g          (mean of gradients)
+        v <- beta2 v + (1 - beta2) g^2        (mean of squared gradients)
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    The (1 - beta^t) factors undo the bias of m and v towards their zero start. Each
+    coordinate's step is scaled by its own gradient size, so all move at a similar pace.
+    ``weight_decay`` adds wd * p to g (L2); AdamW instead shrinks p by (1 - lr * wd) directly.
+    """
+
+    _decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=None):
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if eps < 0.0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        decoupled = self._decoupled if decoupled_weight_decay is None else decoupled_weight_decay
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                        fused=fused, decoupled_weight_decay=decoupled)
+        super().__init__(params, defaults)
+
+    def _update_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
+        decoupled = group.get("decoupled_weight_decay", False)
+        for p, g in self._grads(group):
+            x = p._data
+            if maximize:
+                g = -g
+            state = self.state[p]
+            if not state:
+                state["step"] = step_tensor()
+                state["exp_avg"] = Tensor._make(np.zeros_like(x))
+                state["exp_avg_sq"] = Tensor._make(np.zeros_like(x))
+                if amsgrad:
+                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(x))
+            state["step"]._data += 1
+            step = float(state["step"]._data)
+            if wd != 0:
+                if decoupled:
+                    x *= 1 - lr * wd
+                else:
+                    g = g + wd * x
+            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+            m += (1 - beta1) * (g - m)          # lerp towards g
+            v *= beta2
+            v += (1 - beta2) * (g * g)
+            bias1 = 1 - beta1 ** step
+            bias2_sqrt = (1 - beta2 ** step) ** 0.5
+            if amsgrad:
+                vmax = state["max_exp_avg_sq"]._data
+                np.maximum(vmax, v, out=vmax)
+                denom = np.sqrt(vmax) / bias2_sqrt + eps
+            else:
+                denom = np.sqrt(v) / bias2_sqrt + eps
+            x -= (lr / bias1) * (m / denom)
+            p._vc[0] += 1
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: p <- p (1 - lr wd) before the Adam step."""
+
+    _decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
