@@ -62,3 +62,4 @@ def get_num_threads():
 def set_num_threads(n):
     """Accepted for compatibility; NumPy's BLAS threads are set by environment variables."""
 from . import nn  # noqa: E402,F401
+from . import optim  # noqa: E402,F401
