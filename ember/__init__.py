@@ -63,3 +63,5 @@ def set_num_threads(n):
     """Accepted for compatibility; NumPy's BLAS threads are set by environment variables."""
 from . import nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
+from .serialization import save, load  # noqa: E402,F401
+from . import serialization  # noqa: E402,F401

@@ -1,0 +1,111 @@
+"""Optimizers and schedulers against PyTorch: parameters after N steps, state_dict layout,
+learning-rate sequences."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+CONFIGS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.5, dampening=0.3, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, amsgrad=True)),
+    ("Adam", dict(lr=0.01, maximize=True, eps=1e-6)),
+    ("AdamW", dict(lr=0.01)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
+]
+
+
+def run(m, name, kwargs, steps=6):
+    rng = np.random.default_rng(0)
+    params = [m.nn.Parameter(m.from_numpy(rng.standard_normal(s).astype(np.float32))) for s in [(3, 4), (4,)]]
+    opt = getattr(m.optim, name)(params, **kwargs)
+    for i in range(steps):
+        opt.zero_grad()
+        loss = (params[0].sum(1) * params[1][:3]).pow(2).sum() + params[1].exp().sum() * (i + 1)
+        loss.backward()
+        opt.step()
+    return params, opt
+
+
+@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_parameters_after_steps_match_pytorch(name, kwargs):
+    pe, oe = run(ember, name, kwargs)
+    pt, ot = run(torch, name, kwargs)
+    for a, b in zip(pe, pt):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    se, st = oe.state_dict(), ot.state_dict()
+    assert se["param_groups"] == st["param_groups"]
+    assert se["state"].keys() == st["state"].keys()
+    for k in st["state"]:
+        assert se["state"][k].keys() == st["state"][k].keys()
+        for name_, v in st["state"][k].items():
+            assert str(se["state"][k][name_].dtype) == str(v.dtype)
+            np.testing.assert_allclose(se["state"][k][name_].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
+    assert repr(oe) == repr(ot)
+
+
+def test_load_state_dict_from_pytorch_continues_identically():
+    pt, ot = run(torch, "Adam", dict(lr=0.01), steps=3)
+    pe, oe = run(ember, "Adam", dict(lr=0.01), steps=3)
+    sd = ot.state_dict()
+    converted = {"param_groups": sd["param_groups"],
+                 "state": {k: {n: ember.from_numpy(v.numpy().copy()) for n, v in s.items()}
+                           for k, s in sd["state"].items()}}
+    oe.load_state_dict(converted)
+    for a, b in zip(pe, pt):
+        a.data.copy_(ember.from_numpy(b.detach().numpy().copy()))
+    for m, params, opt in ((torch, pt, ot), (ember, pe, oe)):
+        opt.zero_grad()
+        (params[0] ** 2).sum().backward()
+        opt.step()
+    np.testing.assert_allclose(pe[0].detach().numpy(), pt[0].detach().numpy(), rtol=1e-6)
+
+
+def test_optimizer_errors_match_pytorch():
+    for m in (torch, ember):
+        p = m.nn.Parameter(m.ones(2))
+        with pytest.raises(ValueError, match="Invalid learning rate"):
+            m.optim.SGD([p], lr=-1)
+        with pytest.raises(ValueError, match="empty parameter list"):
+            m.optim.SGD([], lr=1)
+        with pytest.raises(TypeError):
+            m.optim.SGD(p, lr=1)
+        with pytest.raises(ValueError, match="Nesterov"):
+            m.optim.SGD([p], lr=1, nesterov=True)
+
+
+def test_param_groups_and_zero_grad():
+    for m in (torch, ember):
+        a, b = m.nn.Parameter(m.ones(2)), m.nn.Parameter(m.ones(3))
+        opt = m.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
+        assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+        (a.sum() + b.sum()).backward()
+        opt.zero_grad()
+        assert a.grad is None and b.grad is None
+
+
+SCHEDULERS = [
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch)),
+    ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("ExponentialLR", dict(gamma=0.9)),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", SCHEDULERS, ids=[s[0] for s in SCHEDULERS])
+def test_scheduler_lr_sequence_matches_pytorch(name, kwargs):
+    seqs = {}
+    for m in (torch, ember):
+        p = m.nn.Parameter(m.ones(1))
+        opt = m.optim.SGD([p], lr=0.001, momentum=0.9)
+        sched = getattr(m.optim.lr_scheduler, name)(opt, **kwargs)
+        seq = []
+        for _ in range(12):
+            opt.step()
+            sched.step()
+            seq.append(sched.get_last_lr()[0])
+        seqs[m] = seq
+    assert seqs[ember] == seqs[torch]

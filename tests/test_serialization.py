@@ -1,0 +1,183 @@
+"""save/load in PyTorch's file format, both directions; refusal of malicious or damaged
+files; atomic saving."""
+import io
+import os
+import pickle
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
+
+
+def sample(m):
+    base = m.arange(12.0).reshape(3, 4)
+    return {
+        "w": base, "t": base.t(), "i": m.tensor([1, 2, 3]), "n": 3, "f": 2.5, "s": "text", "none": None,
+        "tuple": (1, (2.0, "x")), "list": [m.ones(2), m.zeros(())], "dt": m.float64, "size": m.Size([2, 3]),
+        "bytes": b"xy", "od": OrderedDict(a=1, b=m.tensor([True, False])), "empty": m.zeros(0, 3),
+        "p": m.nn.Parameter(m.ones(2)), "set": {1, 2},
+        **{f"d_{d}": m.arange(5).to(getattr(m, d)) for d in DTYPES},
+    }
+
+
+def assert_equivalent(a, b):
+    """``a`` (from one framework) and ``b`` (from the other) hold the same data."""
+    if hasattr(b, "numpy") and hasattr(b, "dtype"):
+        assert str(a.dtype) == str(b.dtype) and tuple(a.shape) == tuple(b.shape)
+        assert a.requires_grad == b.requires_grad
+        assert type(a).__name__ == type(b).__name__
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    elif isinstance(b, dict):
+        assert type(a) is type(b) and list(a) == list(b)
+        for k in b:
+            assert_equivalent(a[k], b[k])
+    elif isinstance(b, (list, tuple)) and not type(b).__name__ == "Size":
+        assert type(a) is type(b) and len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_equivalent(x, y)
+    else:
+        assert repr(a) == repr(b)
+
+
+def test_ember_file_loads_in_pytorch(tmp_path):
+    path = tmp_path / "e.pth"
+    ember.save(sample(ember), path)
+    loaded = torch.load(path)
+    assert_equivalent(loaded, sample(torch))
+    # views share one storage, as they did when saved
+    assert loaded["t"].untyped_storage().data_ptr() == loaded["w"].untyped_storage().data_ptr()
+
+
+def test_pytorch_file_loads_in_ember(tmp_path):
+    path = tmp_path / "t.pth"
+    torch.save(sample(torch), path)
+    loaded = ember.load(path)
+    assert_equivalent(loaded, sample(ember))
+    loaded["w"][0, 0] = 100.0
+    assert loaded["t"][0, 0].item() == 100.0  # still one memory block
+
+
+def test_file_objects_and_round_trip():
+    buf = io.BytesIO()
+    ember.save(sample(ember), buf)
+    buf.seek(0)
+    assert_equivalent(ember.load(buf), sample(ember))
+    buf.seek(0)
+    assert zipfile.ZipFile(buf).namelist()[0] == "archive/data.pkl"
+
+
+def test_model_and_optimizer_checkpoint_both_ways(tmp_path):
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    to = torch.optim.SGD(tm.parameters(), lr=0.1, momentum=0.9)
+    tm(torch.ones(1, 3)).sum().backward()
+    to.step()
+    torch.save({"model_state_dict": tm.state_dict(), "optimizer_state_dict": to.state_dict(), "epoch": 3},
+               tmp_path / "ckpt.pth")
+    ck = ember.load(tmp_path / "ckpt.pth")
+    em = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.ReLU(), ember.nn.Linear(4, 2))
+    eo = ember.optim.SGD(em.parameters(), lr=0.1, momentum=0.9)
+    assert repr(em.load_state_dict(ck["model_state_dict"])) == "<All keys matched successfully>"
+    eo.load_state_dict(ck["optimizer_state_dict"])
+    np.testing.assert_allclose(em(ember.ones(1, 3)).detach().numpy(), tm(torch.ones(1, 3)).detach().numpy(),
+                               rtol=1e-6)
+    ember.save({"model_state_dict": em.state_dict(), "optimizer_state_dict": eo.state_dict()}, tmp_path / "e.pth")
+    back = torch.load(tmp_path / "e.pth")
+    tm2 = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    tm2.load_state_dict(back["model_state_dict"])
+    to2 = torch.optim.SGD(tm2.parameters(), lr=0.1, momentum=0.9)
+    to2.load_state_dict(back["optimizer_state_dict"])
+    assert to2.state_dict()["param_groups"] == to.state_dict()["param_groups"]
+    for k, v in to.state_dict()["state"].items():
+        torch.testing.assert_close(to2.state_dict()["state"][k]["momentum_buffer"], v["momentum_buffer"])
+
+
+def _zip_with_pickle(path, payload):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("archive/data.pkl", payload)
+        zf.writestr("archive/version", "3\n")
+
+
+class _Evil:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_malicious_checkpoint_is_refused_and_runs_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.pth"
+    _zip_with_pickle(path, pickle.dumps({"x": _Evil(marker)}, protocol=2))
+    with pytest.raises(pickle.UnpicklingError, match="posix.system|os.system|system"):
+        ember.load(path)
+    assert not marker.exists()
+    # the same refusal for an arbitrary class
+    _zip_with_pickle(path, pickle.dumps(OrderedDict(a=zipfile.ZipInfo("x")), protocol=2))
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        ember.load(path)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "no_pickle", "bad_pickle", "short_storage"])
+def test_damaged_checkpoint_gives_clear_error(tmp_path, damage):
+    good = tmp_path / "good.pth"
+    ember.save({"w": ember.arange(100.0)}, good)
+    blob = good.read_bytes()
+    bad = tmp_path / "bad.pth"
+    if damage == "truncate":
+        bad.write_bytes(blob[: len(blob) // 2])
+    elif damage == "garbage":
+        bad.write_bytes(b"this is not a checkpoint")
+    elif damage == "empty":
+        bad.write_bytes(b"")
+    elif damage == "no_pickle":
+        with zipfile.ZipFile(bad, "w") as zf:
+            zf.writestr("archive/version", "3\n")
+    elif damage == "bad_pickle":
+        _zip_with_pickle(bad, b"\x80\x02}q\x00(X\x01")
+    elif damage == "short_storage":
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+            for name in src.namelist():
+                data = src.read(name)
+                dst.writestr(name, data[:10] if name.endswith("data/0") else data)
+    with pytest.raises(RuntimeError):
+        ember.load(bad)
+    with pytest.raises(Exception):  # PyTorch refuses it too
+        torch.load(bad)
+
+
+def test_save_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.pth"
+    ember.save({"w": ember.ones(3)}, path)
+    before = path.read_bytes()
+    import ember.serialization as ser
+    real = ser._write_record
+
+    def crash(zf, name, data):
+        if "data/0" in name:
+            raise KeyboardInterrupt("simulated crash")
+        return real(zf, name, data)
+    monkeypatch.setattr(ser, "_write_record", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ember.save({"w": ember.zeros(3)}, path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["ckpt.pth"]
+    monkeypatch.undo()
+    assert ember.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_legacy_and_cuda_errors(tmp_path):
+    path = tmp_path / "legacy.pth"
+    torch.save({"w": torch.ones(2)}, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(RuntimeError, match="legacy"):
+        ember.load(path)
+    ember.save({"w": ember.ones(2)}, tmp_path / "ok.pth")
+    with pytest.raises(AssertionError):
+        ember.load(tmp_path / "ok.pth", map_location="cuda")
+    assert ember.load(tmp_path / "ok.pth", map_location="cpu")["w"].tolist() == [1.0, 1.0]
