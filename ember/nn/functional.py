@@ -252,3 +252,86 @@ def one_hot(tensor, num_classes=-1):
     out = np.zeros(idx.shape + (num_classes,), np.int64)
     np.put_along_axis(out, idx[..., None], 1, axis=-1)
     return Tensor._make(out)
+
+
+# --- convolution and pooling (see ember/_ops/conv.py and pooling.py) -------------------------------
+from .._ops import conv as _conv, pooling as _pool, padding as _padding  # noqa: E402
+
+pad = _padding.pad
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.convnd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv.conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+                                  "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv.conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+                                  "conv_transpose2d")
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding patches as columns: (N, C, H, W) -> (N, C * kh * kw, L)."""
+    if input.dim() != 4:
+        raise NotImplementedError(f"Input Error: Only 4D input Tensors are supported (got {input.dim()}D)")
+    t = _conv.tuple_n
+    return _conv.Im2Col.apply(input, t(kernel_size, 2), t(dilation, 2), t(padding, 2), t(stride, 2))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sum columns of patches back into an image (the adjoint of ``unfold``)."""
+    if input.dim() != 3:
+        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+                                  f"(got {input.dim()}D)")
+    t = _conv.tuple_n
+    return _conv.Col2Im.apply(input, t(output_size, 2), t(kernel_size, 2), t(dilation, 2), t(padding, 2),
+                              t(stride, 2))
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _pool.max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _pool.max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
+
+
+max_pool1d_with_indices = max_pool1d
+max_pool2d_with_indices = max_pool2d
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    return _pool.avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _pool.avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _pool.adaptive_avg_poolnd(input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _pool.adaptive_avg_poolnd(input, output_size, 2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _pool.adaptive_max_poolnd(input, output_size, return_indices, 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _pool.adaptive_max_poolnd(input, output_size, return_indices, 2)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _pool.max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, 2)

@@ -7,3 +7,6 @@ from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mi
                          GLU, Softmax, LogSoftmax, Softmin)
 from .dropout import Dropout  # noqa: F401
 from .loss import L1Loss, MSELoss, NLLLoss, CrossEntropyLoss  # noqa: F401
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
+from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401
+                      AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
