@@ -19,7 +19,7 @@ themselves, which makes double backward work.
 """
 import numpy as np
 
-from .._tensor import Tensor
+from .._dtype import type_word
 from ..autograd.function import Function
 
 
@@ -204,7 +204,7 @@ def _check_conv(input, weight, groups, nd, transposed, name):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {list(input.shape)}")
     if input.dtype != weight.dtype:
-        raise RuntimeError(f"Input type ({_legacy(input)}) and weight type ({_legacy(weight)}) should be the same")
+        raise RuntimeError(f"expected scalar type {type_word(input.dtype)} but found {type_word(weight.dtype)}")
     c = input.shape[-nd - 1]
     if transposed:
         if c != weight.shape[0]:
@@ -215,11 +215,6 @@ def _check_conv(input, weight, groups, nd, transposed, name):
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
                            f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got {c} "
                            "channels instead")
-
-
-def _legacy(t):
-    from .._tensor import _legacy_type_name
-    return _legacy_type_name(t)
 
 
 def _same_padding(weight, dilation, nd):
