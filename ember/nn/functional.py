@@ -335,3 +335,11 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     return _pool.max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+from .._ops import norm as _norm  # noqa: E402
+
+batch_norm = _norm.batch_norm
+layer_norm = _norm.layer_norm
+group_norm = _norm.group_norm
+instance_norm = _norm.instance_norm

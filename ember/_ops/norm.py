@@ -1,0 +1,160 @@
+"""Normalisation: batch, layer, group and instance norm share one op.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias
+
+with mean and (biased) var taken over some dims of x (batch norm: all but the channel dim;
+layer norm: the trailing ``normalized_shape``; group norm: each group of channels). Writing
+x_hat = (x - mean) * r with r = 1/sqrt(var + eps), and g_hat = dL/dy * weight, the gradient is
+
+    dL/dx = r * (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat))
+
+because mean and var themselves depend on every x in the group: the two subtracted means
+are the paths through them. dL/dweight = sum(dL/dy * x_hat), dL/dbias = sum(dL/dy). In eval
+mode batch norm uses fixed running statistics and dL/dx is just r * g_hat.
+The backward is written with ember ops (recomputing x_hat from x), so it is differentiable.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Normalize(Function):
+    """Normalise x over ``dims`` of x viewed as ``stat_shape``, then scale and shift by
+    weight and bias broadcast as ``param_shape``; see the module docstring for the gradient."""
+
+    _backward_name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stat_shape, dims, eps, param_shape, stats=None):
+        a = x._data
+        xs = a.reshape(stat_shape)
+        if stats is None:
+            mean = xs.mean(dims, keepdims=True)
+            var = xs.var(dims, keepdims=True)
+        else:
+            mean, var = (s.reshape(param_shape) for s in stats)
+        rstd = 1.0 / np.sqrt(var + eps)
+        y = ((xs - mean) * rstd).reshape(a.shape).astype(a.dtype, copy=False)
+        if weight is not None:
+            y = y * weight._data.reshape(param_shape)
+        if bias is not None:
+            y = y + bias._data.reshape(param_shape)
+        ctx.save_for_backward(x, weight)
+        ctx.meta = (stat_shape, dims, eps, param_shape, stats, bias is not None)
+        ctx.batch_stats = None if stats is not None else (mean, var)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        stat_shape, dims, eps, param_shape, stats, has_bias = ctx.meta
+        from .._tensor import Tensor
+        xs = x.reshape(stat_shape)
+        if stats is None:
+            mean = xs.mean(dims, keepdim=True)
+            diff = xs - mean
+            rstd = ((diff * diff).mean(dims, keepdim=True) + eps).rsqrt()
+        else:
+            mean, var = (Tensor._make(s.reshape(param_shape)) for s in stats)
+            diff = xs - mean
+            rstd = Tensor._make(1.0 / np.sqrt(var._data + eps))
+        xhat = diff * rstd
+        gy = g if w is None else g * w.reshape(param_shape)
+        gs = gy.reshape(stat_shape)
+        nx, nw, nb = ctx.needs_input_grad[:3]
+        gx = gw = gb = None
+        if nx:
+            if stats is None:
+                gx = rstd * (gs - gs.mean(dims, keepdim=True) - xhat * (gs * xhat).mean(dims, keepdim=True))
+            else:
+                gx = gs * rstd
+            gx = gx.reshape(x.shape)
+        if nw and w is not None:
+            gw = (g * xhat.reshape(x.shape)).sum_to_size(param_shape).reshape(w.shape)
+        if nb and has_bias:
+            gb = g.sum_to_size(param_shape).reshape(w.shape if w is not None else (-1,))
+        return gx, gw, gb, None, None, None, None, None
+
+
+class LayerNormOp(Normalize):
+    _backward_name = "NativeLayerNormBackward0"
+
+
+class GroupNormOp(Normalize):
+    _backward_name = "NativeGroupNormBackward0"
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) over the batch and spatial dims. In training, the batch
+    statistics are used and the running ones updated in place:
+    running = (1 - momentum) * running + momentum * batch (the variance unbiased, n/(n-1))."""
+    c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    dims = (0,) + tuple(range(2, input.dim()))
+    param_shape = (1, c) + (1,) * (input.dim() - 2)
+    n = input.numel() // c
+    if training and n <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
+    use_batch = training or running_mean is None
+    stats = None if use_batch else (running_mean._data, running_var._data)
+    y = Normalize.apply(input, weight, bias, tuple(input.shape), dims, eps, param_shape, stats)
+    if training and running_mean is not None:
+        mean, var = y.grad_fn.batch_stats if y.grad_fn is not None else _stats(input, dims)
+        m = momentum
+        rm, rv = running_mean._data, running_var._data
+        rm *= 1 - m
+        rm += m * mean.reshape(-1).astype(rm.dtype)
+        rv *= 1 - m
+        rv += m * (var.reshape(-1) * (n / (n - 1))).astype(rv.dtype)
+        running_mean._vc[0] += 1
+        running_var._vc[0] += 1
+    return y
+
+
+def _stats(x, dims):
+    a = x._data
+    return a.mean(dims, keepdims=True), a.var(dims, keepdims=True)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the trailing ``normalized_shape`` dims of each sample."""
+    normalized_shape = tuple(normalized_shape) if not isinstance(normalized_shape, int) else (normalized_shape,)
+    k = len(normalized_shape)
+    if tuple(input.shape[-k:]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(input.dim() - k, input.dim()))
+    return LayerNormOp.apply(input, weight, bias, tuple(input.shape), dims, eps, normalized_shape)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each group of ``C / num_groups`` channels of each sample."""
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    param_shape = (1, c) + (1,) * (input.dim() - 2)
+    return GroupNormOp.apply(input, weight, bias, (n, num_groups, -1), (2,), eps, param_shape)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Normalise each channel of each sample over its spatial dims (batch norm of a batch of
+    one sample per channel group)."""
+    if not use_input_stats and running_mean is not None:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    n, c = input.shape[0], input.shape[1]
+    x = input.reshape(1, n * c, *input.shape[2:])
+    w = weight.repeat(n) if weight is not None else None
+    b = bias.repeat(n) if bias is not None else None
+    y = batch_norm(x, None, None, w, b, True, momentum, eps)
+    if running_mean is not None:
+        mean, var = _stats(x, (0,) + tuple(range(2, x.dim())))
+        count = x.numel() // (n * c)
+        for rs, st, unbias in ((running_mean, mean, 1.0), (running_var, var, count / max(count - 1, 1))):
+            rs._data *= 1 - momentum
+            rs._data += momentum * (st.reshape(n, c).mean(0) * unbias).astype(rs._data.dtype)
+            rs._vc[0] += 1
+    return y.reshape(input.shape)
+
+
+__all__ = []

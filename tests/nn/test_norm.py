@@ -1,0 +1,79 @@
+"""Normalisation layers against PyTorch: outputs, input and parameter gradients, running
+statistics over several training steps, eval mode; gradcheck of the shared op."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+CASES = [
+    ("BatchNorm2d", lambda nn: nn.BatchNorm2d(3), (4, 3, 5, 5)),
+    ("BatchNorm1d", lambda nn: nn.BatchNorm1d(3, momentum=None), (6, 3)),
+    ("BatchNorm1d-3d", lambda nn: nn.BatchNorm1d(3, affine=False), (4, 3, 7)),
+    ("BatchNorm2d-nostats", lambda nn: nn.BatchNorm2d(3, track_running_stats=False), (2, 3, 4, 4)),
+    ("LayerNorm", lambda nn: nn.LayerNorm([5, 5]), (4, 3, 5, 5)),
+    ("LayerNorm-nobias", lambda nn: nn.LayerNorm(5, bias=False), (2, 3, 5)),
+    ("GroupNorm", lambda nn: nn.GroupNorm(3, 6), (2, 6, 4, 3)),
+    ("InstanceNorm2d", lambda nn: nn.InstanceNorm2d(3, affine=True, track_running_stats=True), (4, 3, 5, 5)),
+    ("InstanceNorm1d", lambda nn: nn.InstanceNorm1d(3), (2, 3, 6)),
+]
+
+
+@pytest.mark.parametrize("name,ctor,shape", CASES, ids=[c[0] for c in CASES])
+def test_norm_layer_matches_pytorch(name, ctor, shape):
+    rng = np.random.default_rng(0)
+    t, e = ctor(torch.nn), ctor(ember.nn)
+    assert repr(e) == repr(t)
+    with torch.no_grad():
+        for p in t.parameters():
+            p.uniform_(0.5, 1.5)
+    e.load_state_dict({k: ember.from_numpy(v.numpy().copy()) for k, v in t.state_dict().items()})
+    for step in range(3):
+        x = (rng.standard_normal(shape) * (step + 1) + step).astype(np.float32)
+        xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+        yt, ye = t(xt), e(xe)
+        g = rng.standard_normal(yt.shape).astype(np.float32)
+        yt.backward(torch.tensor(g))
+        ye.backward(ember.tensor(g))
+        np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
+    assert ye.grad_fn.name() == yt.grad_fn.name() or name.startswith("InstanceNorm")
+    for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
+        np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=n)
+    for (n, be), (_, bt) in zip(e.named_buffers(), t.named_buffers()):
+        np.testing.assert_allclose(be.numpy(), bt.numpy(), rtol=1e-5, atol=1e-6, err_msg=n)
+    t.eval()
+    e.eval()
+    x = rng.standard_normal(shape).astype(np.float32)
+    np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_gradcheck_and_double_backward(training):
+    rng = np.random.default_rng(1)
+    x = ember.tensor(rng.standard_normal((3, 2, 2)), requires_grad=True)
+    w = ember.tensor(rng.uniform(0.5, 1.5, 2), requires_grad=True)
+    b = ember.tensor(rng.standard_normal(2), requires_grad=True)
+    rm, rv = ember.zeros(2, dtype=ember.float64), ember.ones(2, dtype=ember.float64)
+    f = lambda x, w, b: ember.nn.functional.batch_norm(x, rm.clone(), rv.clone(), w, b, training=training)
+    assert ember.autograd.gradcheck(f, (x, w, b))
+    assert ember.autograd.gradgradcheck(f, (x, w, b))
+
+
+def test_layer_and_group_norm_gradcheck():
+    rng = np.random.default_rng(2)
+    x = ember.tensor(rng.standard_normal((2, 4, 3)), requires_grad=True)
+    w = ember.tensor(rng.uniform(0.5, 1.5, 3), requires_grad=True)
+    assert ember.autograd.gradcheck(lambda x, w: ember.nn.functional.layer_norm(x, (3,), w), (x, w))
+    assert ember.autograd.gradgradcheck(lambda x, w: ember.nn.functional.layer_norm(x, (3,), w), (x, w))
+    wg = ember.tensor(rng.uniform(0.5, 1.5, 4), requires_grad=True)
+    assert ember.autograd.gradcheck(lambda x, w: ember.nn.functional.group_norm(x, 2, w), (x, wg))
+
+
+def test_batch_norm_errors_match_pytorch():
+    for m in (torch, ember):
+        with pytest.raises(ValueError, match="expected 4D input"):
+            m.nn.BatchNorm2d(3)(m.ones(2, 3))
+        with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+            m.nn.BatchNorm1d(3)(m.ones(1, 3))
