@@ -3,10 +3,10 @@
 Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
 names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
 """
-from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv, pooling, padding, norm
+from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv, pooling, padding, norm, embedding
 
 _FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-             pooling, padding, norm)
+             pooling, padding, norm, embedding)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

@@ -146,6 +146,9 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim, dtype=dtype)
 
 
+from .._ops.embedding import embedding  # noqa: E402,F401
+
+
 # --- dropout ----------------------------------------------------------------------------------
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability p and scale the survivors by 1/(1-p), so the
@@ -162,6 +165,45 @@ def dropout(input, p=0.5, training=True, inplace=False):
         input.copy_(out)
         return input
     return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels (dim 1 of (N, C, L)) with probability p."""
+    return _channel_dropout(input, p, training, inplace, 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole feature maps (dim 1 of (N, C, H, W)) with probability p."""
+    return _channel_dropout(input, p, training, inplace, 2)
+
+
+def _channel_dropout(input, p, training, inplace, spatial):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    batched = input.dim() == spatial + 2
+    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
+    mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p) / (1 - p) if p < 1 else ember.zeros(shape)
+    out = input * mask
+    if inplace:
+        input.copy_(out)
+        return input
+    return out
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout that keeps a SELU network's mean 0 and variance 1: dropped units are set to
+    the SELU saturation value -alpha*scale, then an affine map a*x + b restores the moments."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    alpha_p = -1.7580993408473766
+    keep = ember.empty_like(input).bernoulli_(1 - p)
+    a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
+    b = -a * alpha_p * p
+    return (input * keep + alpha_p * (1 - keep)) * a + b
 
 
 # --- losses -----------------------------------------------------------------------------------

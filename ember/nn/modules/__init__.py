@@ -5,10 +5,11 @@ from .flatten import Flatten, Unflatten  # noqa: F401
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh,  # noqa: F401
                          Hardtanh, Hardswish, Hardsigmoid, Softplus, Softsign, Tanhshrink, LogSigmoid, Threshold,
                          GLU, Softmax, LogSoftmax, Softmin)
-from .dropout import Dropout  # noqa: F401
+from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout  # noqa: F401
 from .loss import L1Loss, MSELoss, NLLLoss, CrossEntropyLoss  # noqa: F401
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401
                       AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm,  # noqa: F401
                             InstanceNorm1d, InstanceNorm2d)
+from .sparse import Embedding  # noqa: F401

@@ -6,6 +6,8 @@ from .module import Module
 class Dropout(Module):
     """During training zero each element with probability p and scale the rest by 1/(1-p)."""
 
+    _fn = staticmethod(F.dropout)
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
@@ -13,7 +15,25 @@ class Dropout(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input):
-        return F.dropout(input, self.p, self.training, self.inplace)
+        return self._fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels of (N, C, L) inputs."""
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout2d(Dropout):
+    """Zero whole feature maps of (N, C, H, W) inputs."""
+
+    _fn = staticmethod(F.dropout2d)
+
+
+class AlphaDropout(Dropout):
+    """Dropout for SELU networks (keeps mean and variance)."""
+
+    _fn = staticmethod(F.alpha_dropout)
