@@ -6,7 +6,10 @@ from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mi
                          Hardtanh, Hardswish, Hardsigmoid, Softplus, Softsign, Tanhshrink, LogSigmoid, Threshold,
                          GLU, Softmax, LogSoftmax, Softmin)
 from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout  # noqa: F401
-from .loss import L1Loss, MSELoss, NLLLoss, CrossEntropyLoss  # noqa: F401
+from .loss import (L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss,  # noqa: F401
+                   HuberLoss, KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,
+                   MultiLabelSoftMarginLoss, CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+                   CosineSimilarity, PairwiseDistance)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401
                       AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
