@@ -3,4 +3,4 @@ from .parameter import Parameter, Buffer  # noqa: F401
 from . import parameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import Module  # noqa: F401
-from . import functional, init  # noqa: F401
+from . import functional, init, utils  # noqa: F401
