@@ -1,9 +1,476 @@
-"""Random numbers: placeholder until the MT19937 generator lands."""
-FUNCTIONS = {}
+"""Random numbers identical to PyTorch's CPU generator.
+
+PyTorch's CPU ``Generator`` is a 32-bit Mersenne Twister (MT19937) seeded like
+``std::mt19937(seed & 0xffffffff)``. Every distribution turns its 32-bit outputs ("draws")
+into numbers the same way, element after element in memory order:
+
+* uniform float32:  u = (draw & (2^24 - 1)) * 2^-24, then from + u (to - from) in float32;
+  float64 uses 53 bits of a 64-bit draw made of two 32-bit ones (first draw = high half).
+* normal, 16 or more contiguous elements: fill with uniforms, then Box–Muller in blocks of
+  16: for j < 8, u1 = 1 - x[j], u2 = x[j + 8], r = sqrt(-2 ln u1), t = 2 pi u2,
+  x[j] = r cos t, x[j + 8] = r sin t; a tail that is not a multiple of 16 redraws the last
+  16 uniforms and transforms them again.
+* normal, fewer elements: pairs of float64 uniforms (u1, u2) give r cos(2 pi u1) with
+  r = sqrt(-2 log1p(-u2)); r sin(2 pi u1) is kept for the next scalar normal.
+* integers in [low, high): draw % (high - low) + low, with a 64-bit draw when the range is
+  2^28 or more.
+* randperm: Fisher–Yates from the front, swapping i with i + draw % (n - i).
+* bernoulli(p): a float64 uniform below p.  exponential(l): -log1p(-u) / l.
+
+NumPy's ``MT19937`` bit generator produces exactly the MT19937 stream; ember only seeds it
+the way ``std::mt19937`` does and reads raw 32-bit words from it, so whole tensors are drawn
+at NumPy speed. Transcendental steps (log, cos) may differ from PyTorch's in the last bit.
+"""
+import math
+import os
+
+import numpy as np
+
+from . import _dtype
+from ._device import check_available
+from ._tensor import Tensor, _shape_arg
+
+_DEFAULT_SEED = 67280421310721
+_U32 = 0xFFFFFFFF
 
 
-def manual_seed(s):
-    pass
+def _mt_key(seed):
+    """std::mt19937's state after construction from a 32-bit seed (624 words)."""
+    key = np.empty(624, np.uint32)
+    x = seed & _U32
+    key[0] = x
+    for i in range(1, 624):
+        x = (1812433253 * (x ^ (x >> 30)) + i) & _U32
+        key[i] = x
+    return key
 
 
-seed = initial_seed = Generator = default_generator = get_rng_state = set_rng_state = manual_seed
+class Generator:
+    """``torch.Generator``: an independent MT19937 stream with PyTorch's seeding."""
+
+    def __init__(self, device="cpu"):
+        check_available(device)
+        self.device = __import__("ember")._device.to_device(device)
+        self._bits = np.random.MT19937(0)
+        self.manual_seed(_DEFAULT_SEED)
+
+    def manual_seed(self, seed):
+        """Reset the stream to the one ``seed`` defines; returns the generator."""
+        seed = int(seed)
+        if seed < -0x8000_0000_0000_0000 or seed > 0xFFFF_FFFF_FFFF_FFFF:
+            raise RuntimeError(f"Overflow when unpacking long long")
+        seed &= 0xFFFF_FFFF_FFFF_FFFF
+        self._seed = seed
+        self._bits.state = {"bit_generator": "MT19937", "state": {"key": _mt_key(seed), "pos": 624}}
+        self._next_normal = None  # the cached second value of a scalar Box–Muller pair
+        return self
+
+    def seed(self):
+        """Seed from the operating system's entropy and return that seed."""
+        s = int.from_bytes(os.urandom(8), "little") & 0x7FFF_FFFF_FFFF_FFFF
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        """The whole state as a uint8 tensor (seed, the 624 words, position, cached normal)."""
+        st = self._bits.state["state"]
+        cached = np.array([np.nan if self._next_normal is None else self._next_normal], np.float64)
+        blob = b"".join([np.array([self._seed], np.uint64).tobytes(), st["key"].astype(np.uint32).tobytes(),
+                         np.array([st["pos"]], np.int64).tobytes(), cached.tobytes()])
+        return Tensor._make(np.frombuffer(blob, np.uint8).copy())
+
+    def set_state(self, new_state):
+        """Restore a state returned by ``get_state``."""
+        raw = new_state._data.tobytes() if isinstance(new_state, Tensor) else bytes(new_state)
+        if len(raw) != 8 + 624 * 4 + 8 + 8:
+            raise RuntimeError(f"Expected a state of {8 + 624 * 4 + 16} bytes (from ember's get_state), got "
+                               f"{len(raw)}")
+        self._seed = int(np.frombuffer(raw[:8], np.uint64)[0])
+        key = np.frombuffer(raw[8:8 + 2496], np.uint32).copy()
+        pos = int(np.frombuffer(raw[2504:2512], np.int64)[0])
+        cached = float(np.frombuffer(raw[2512:2520], np.float64)[0])
+        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+        self._next_normal = None if math.isnan(cached) else cached
+        return self
+
+    def clone_state(self):
+        g = Generator()
+        g.set_state(self.get_state())
+        return g
+
+    def __getstate__(self):
+        return {"state": self.get_state()._data.tobytes()}
+
+    def __setstate__(self, d):
+        self.__init__()
+        self.set_state(d["state"])
+
+    # --- raw draws ------------------------------------------------------------------------
+    def _draw32(self, n):
+        """``n`` consecutive 32-bit draws as uint64 values."""
+        return self._bits.random_raw(n)
+
+    def _draw64(self, n):
+        """``n`` 64-bit draws, each from two 32-bit ones (the first is the high half)."""
+        w = self._bits.random_raw(2 * n).reshape(n, 2)
+        return (w[:, 0] << np.uint64(32)) | w[:, 1]
+
+    def _uniform01(self, n, np_dtype):
+        """``n`` uniforms in [0, 1) exactly as PyTorch forms them for this dtype."""
+        if np_dtype == np.float64:
+            return (self._draw64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * (2.0 ** -53)
+        return (self._draw32(n) & np.uint64((1 << 24) - 1)).astype(np.float32) * np.float32(2.0 ** -24)
+
+
+default_generator = Generator()
+
+
+def _gen(generator):
+    return default_generator if generator is None else generator
+
+
+def manual_seed(seed):
+    """Seed the default generator (PyTorch's ``torch.manual_seed``); returns it."""
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+# --- in-place samplers (Tensor methods) -----------------------------------------------------------
+def _fill(t, values):
+    """Write sampled values into ``t`` (any layout) in memory order and bump its version."""
+    from ._ops._util import needs_grad
+    if needs_grad(t) and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    a = t._data
+    if a.flags.c_contiguous:
+        a.reshape(-1)[...] = values
+    else:
+        # PyTorch fills non-contiguous tensors in the order of their strides in memory
+        order = np.argsort([-abs(s) for s in a.strides], kind="stable")
+        view = a.transpose(order)
+        view[...] = values.reshape(view.shape)
+    t._vc[0] += 1
+    return t
+
+
+def _float_check(t, name):
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(f"{name} expects a floating point tensor, but got {_dtype.type_word(t._data.dtype)}")
+
+
+def _uniform_values(g, n, np_dtype, low, high):
+    if np_dtype == np.float64:
+        u = g._uniform01(n, np.float64)
+        return u * (high - low) + low
+    lo, hi = np.float32(low), np.float32(high)
+    u = g._uniform01(n, np.float32)
+    v = (u * (hi - lo) + lo).astype(np_dtype)
+    return np.where(v == np.asarray(high, np_dtype), np.asarray(low, np_dtype), v)
+
+
+def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill with U(from, to)."""
+    _float_check(self, "uniform_")
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")
+    return _fill(self, _uniform_values(_gen(generator), self._data.size, self._data.dtype, from_, to))
+
+
+def _normal_values(g, n, np_dtype, mean, std, contiguous=True):
+    """PyTorch's two normal paths: blocks of 16 (see the module docstring) or scalar pairs."""
+    if n >= 16 and contiguous:
+        work = np.float64 if np_dtype == np.float64 else np.float32
+        out = g._uniform01(n, work).astype(np.float64)
+        full = n - n % 16
+        out[:full] = _box_muller16(out[:full].reshape(-1, 16)).ravel()
+        if n % 16:  # redraw the last 16 and transform them again, overlapping the last block
+            out[n - 16:] = _box_muller16(g._uniform01(16, work).astype(np.float64).reshape(1, 16)).ravel()
+        if work == np.float64:
+            return out * std + mean
+        return (out.astype(np.float32) * np.float32(std) + np.float32(mean)).astype(np_dtype)
+    vals = np.empty(n, np.float64)
+    for i in range(n):
+        vals[i] = _scalar_normal(g) * std + mean
+    return vals.astype(np_dtype)
+
+
+def _box_muller16(blocks):
+    u1 = 1.0 - blocks[:, :8]
+    u2 = blocks[:, 8:]
+    r = np.sqrt(-2.0 * np.log(u1))
+    theta = 2.0 * math.pi * u2
+    return np.concatenate([r * np.cos(theta), r * np.sin(theta)], axis=1)
+
+
+def _scalar_normal(g):
+    if g._next_normal is not None:
+        v, g._next_normal = g._next_normal, None
+        return v
+    u1, u2 = g._uniform01(2, np.float64)
+    r = math.sqrt(-2.0 * math.log1p(-u2))
+    theta = 2.0 * math.pi * u1
+    g._next_normal = r * math.sin(theta)
+    return r * math.cos(theta)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with N(mean, std^2)."""
+    _float_check(self, "normal_")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    vals = _normal_values(_gen(generator), self._data.size, self._data.dtype, mean, std,
+                          self.is_contiguous())
+    return _fill(self, vals)
+
+
+def _int_values(g, n, low, high):
+    rng = high - low
+    draws = g._draw64(n) if rng >= (1 << 28) else g._draw32(n)
+    return (draws % np.uint64(rng)).astype(np.int64) + low
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    """Fill with integers drawn uniformly from [from, to) (default: the dtype's range)."""
+    g = _gen(generator)
+    a = self._data
+    if to is None:
+        if from_ != 0:
+            to_ = _max_of(a.dtype) + 1
+            return _fill(self, _int_values(g, a.size, from_, to_).astype(a.dtype))
+        if a.dtype == np.int64:
+            vals = (g._draw64(a.size) % np.uint64(1 << 63)).astype(np.int64)
+        elif a.dtype == np.float64:
+            vals = (g._draw64(a.size) % np.uint64((1 << 53) + 1)).astype(np.float64)
+        elif a.dtype == np.bool_:
+            vals = (g._draw32(a.size) & np.uint64(1)).astype(np.bool_)
+        else:
+            limit = (1 << 24) + 1 if a.dtype == np.float32 else (1 << 11) + 1 if a.dtype == np.float16 \
+                else _max_of(a.dtype) + 1
+            vals = (g._draw32(a.size) % np.uint64(limit)).astype(a.dtype)
+        return _fill(self, vals)
+    if from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    return _fill(self, _int_values(g, a.size, from_, to).astype(a.dtype))
+
+
+def _max_of(np_dtype):
+    if np_dtype.kind == "f":
+        return 1 << np.finfo(np_dtype).nmant + 1
+    if np_dtype.kind == "b":
+        return 1
+    return int(np.iinfo(np_dtype).max)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor of them)."""
+    g = _gen(generator)
+    n = self._data.size
+    if isinstance(p, Tensor):
+        probs = np.broadcast_to(p._data, self._data.shape).reshape(-1)
+        u = g._uniform01(n, np.float64 if p._data.dtype == np.float64 else np.float32)
+        vals = u < probs
+    else:
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        vals = g._uniform01(n, np.float64) < p
+    return _fill(self, vals.astype(self._data.dtype))
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with Exp(lambd): -log1p(-u) / lambd."""
+    _float_check(self, "exponential_")
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    u = _gen(generator)._uniform01(self._data.size, np.float64)
+    return _fill(self, (-1.0 / lambd * np.log1p(-u)).astype(self._data.dtype))
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to the first success."""
+    u = _gen(generator)._uniform01(self._data.size, np.float64)
+    return _fill(self, (np.ceil(np.log(u) / math.log1p(-p))).astype(self._data.dtype))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    normal_(self, mean, std, generator=generator)
+    self._data[...] = np.exp(self._data)
+    return self
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    u = _gen(generator)._uniform01(self._data.size, np.float64)
+    return _fill(self, (median + sigma * np.tan(math.pi * (u - 0.5))).astype(self._data.dtype))
+
+
+# --- factories ---------------------------------------------------------------------------------------
+def _new(size, dtype, device, requires_grad, default=None):
+    check_available(device)
+    d = _dtype.to_dtype(dtype) if dtype is not None else (default or _dtype.get_default_dtype())
+    t = Tensor._make(np.empty(_shape_arg(size), d.np))
+    return t, requires_grad
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """Uniform samples in [0, 1)."""
+    t, rg = _new(size, dtype, device, requires_grad)
+    if not t.is_floating_point():
+        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{_dtype.type_word(t.dtype)}'")
+    return _finish(uniform_(t, generator=generator), rg)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    """Standard normal samples."""
+    t, rg = _new(size, dtype, device, requires_grad)
+    if not t.is_floating_point():
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_dtype.type_word(t.dtype)}'")
+    return _finish(normal_(t, generator=generator), rg)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False, pin_memory=False):
+    """Integers drawn uniformly from [low, high) (int64 unless ``dtype`` says otherwise)."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    t, rg = _new(size, dtype, device, requires_grad, _dtype.int64)
+    return _finish(_fill(t, _int_values(_gen(generator), t._data.size, int(low), int(high)).astype(t._data.dtype)), rg)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    """A random permutation of 0..n-1 (Fisher–Yates with PyTorch's draws)."""
+    check_available(device)
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    g = _gen(generator)
+    d = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
+    perm = np.arange(n, dtype=np.int64)
+    if n > 1:
+        draws = g._draw32(n - 1)
+        offsets = (draws % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
+        for i, z in enumerate(offsets.tolist()):
+            j = i + z
+            perm[i], perm[j] = perm[j], perm[i]
+    return _finish(Tensor._make(perm.astype(d.np)), requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False, pin_memory=False):
+    """N(mean, std^2) samples: ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        mt = mean if isinstance(mean, Tensor) else None
+        st = std if isinstance(std, Tensor) else None
+        ref = mt if mt is not None else st
+        shape = np.broadcast_shapes(*(x._data.shape for x in (mt, st) if x is not None))
+        if st is not None and (st._data < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        t = Tensor._make(np.empty(shape, ref._data.dtype))
+        normal_(t, 0.0, 1.0, generator=generator)
+        m = mt._data if mt is not None else mean
+        s = st._data if st is not None else std
+        t._data[...] = t._data * s + m
+        return t
+    if size is None:
+        raise TypeError("normal() missing required argument 'size'")
+    t, rg = _new((size,), dtype, device, requires_grad)
+    return _finish(normal_(t, mean, std, generator=generator), rg)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 samples with probabilities ``input`` (or ``p``), in ``input``'s dtype."""
+    t = Tensor._make(np.empty(input._data.shape, input._data.dtype))
+    return bernoulli_(t, input if p is None else p, generator=generator)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Indices sampled from the rows of ``input`` (non-negative weights)."""
+    a = input._data.astype(np.float64)
+    if a.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    rows = a.reshape(-1, a.shape[-1])
+    if (rows < 0).any() or not np.isfinite(rows).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    g = _gen(generator)
+    out_idx = np.empty((rows.shape[0], num_samples), np.int64)
+    for r, w in enumerate(rows):
+        if w.sum() <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if replacement:
+            cdf = np.cumsum(w / w.sum())
+            u = g._uniform01(num_samples, np.float64)
+            out_idx[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(w) - 1)
+        else:
+            # PyTorch's CPU path: keys u^(1/w) (exponential race); take the largest
+            e = -np.log1p(-g._uniform01(len(w), np.float64 if input._data.dtype == np.float64 else np.float32))
+            keys = np.where(w > 0, e / np.where(w > 0, w, 1), np.inf)
+            out_idx[r] = np.argsort(keys, kind="stable")[:num_samples]
+    return Tensor._make(out_idx.reshape(a.shape[:-1] + (num_samples,)))
+
+
+def poisson(input, generator=None):
+    """Poisson samples with rates ``input`` (not PyTorch's exact stream)."""
+    g = _gen(generator)
+    seed = int(g._draw32(1)[0])
+    return Tensor._make(np.random.default_rng(seed).poisson(input._data).astype(input._data.dtype))
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+FUNCTIONS = {f.__name__: f for f in (rand, randn, randint, randperm, normal, bernoulli, multinomial, poisson,
+                                      rand_like, randn_like, randint_like)}
+
+
+def _attach():
+    from ._ops._util import methods
+    methods(uniform_, normal_, random_, bernoulli_, exponential_, geometric_, log_normal_, cauchy_,
+            multinomial)
+    Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator=generator)
+
+
+_attach()
