@@ -122,7 +122,7 @@ def apply_inplace(self, op, *args, **kwargs):
     if recording:
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._base is not None and (self._base._requires_grad or not self._requires_grad):
+        if self._base is not None:
             from .indexing import inplace_on_view
             return inplace_on_view(self, op, args, kwargs)
         old = Tensor._make(self._data.copy())

@@ -416,3 +416,64 @@ methods(add, sub, subtract, mul, multiply, div, divide, true_divide, neg, negati
         __mul__=mul, __rmul__=_rmul, __imul__=mul_, __truediv__=div, __rtruediv__=_rtruediv,
         __itruediv__=div_, __neg__=neg, __pos__=lambda self: self, subtract_=sub_, multiply_=mul_,
         divide_=div_, true_divide_=div_, negative_=neg_)
+
+
+# --- fills and copies (in place) ---------------------------------------------------------------
+class Fill(Function):
+    """y = value everywhere (x's shape and dtype).   dL/dx = 0;  dL/dvalue = sum of dL/dy
+    when value is a 0-d tensor."""
+
+    _backward_name = "FillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        v = value._data if isinstance(value, Tensor) else value
+        return np.full(x._data.shape, v, x._data.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, (grad.sum() if ctx.needs_input_grad[1] else None)
+
+
+class CopyFrom(Function):
+    """y = src broadcast to x's shape and cast to x's dtype.   dL/dx = 0;  dL/dsrc = dL/dy
+    (summed back over broadcasting and cast back by the engine)."""
+
+    _backward_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        return np.broadcast_to(src._data, x._data.shape).astype(x._data.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, grad
+
+
+def fill_(self, value):
+    """Set every element to ``value`` (a number or a 0-d tensor)."""
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    return apply_inplace(self, Fill.apply, value)
+
+
+def zero_(self):
+    """Set every element to zero."""
+    return apply_inplace(self, Fill.apply, 0)
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, cast) into this tensor's memory."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    try:
+        np.broadcast_to(src._data, self._data.shape)
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match "
+                           f"the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton "
+                           "dimension 0") from None
+    return apply_inplace(self, CopyFrom.apply, src)
+
+
+methods(fill_, zero_, copy_)
