@@ -2,4 +2,5 @@
 from .optimizer import Optimizer  # noqa: F401
 from .sgd import SGD  # noqa: F401
 from .adam import Adam, AdamW  # noqa: F401
+from .adaptive import RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop  # noqa: F401
 from . import lr_scheduler  # noqa: F401

@@ -16,16 +16,28 @@ CONFIGS = [
     ("Adam", dict(lr=0.01, maximize=True, eps=1e-6)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)),
+    ("Adadelta", dict(lr=1.0, rho=0.8, weight_decay=0.05)),
+    ("Adamax", dict(lr=0.02, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.02)),
+    ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.02)),
+    ("RAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("ASGD", dict(lr=0.01, t0=2)),
+    ("Rprop", dict(lr=0.01)),
 ]
 
 
-def run(m, name, kwargs, steps=6):
+def run(m, name, kwargs, steps=8):
     rng = np.random.default_rng(0)
     params = [m.nn.Parameter(m.from_numpy(rng.standard_normal(s).astype(np.float32))) for s in [(3, 4), (4,)]]
     opt = getattr(m.optim, name)(params, **kwargs)
     for i in range(steps):
         opt.zero_grad()
-        loss = (params[0].sum(1) * params[1][:3]).pow(2).sum() + params[1].exp().sum() * (i + 1)
+        a, b = params
+        loss = (a * a).sum() * 0.5 + (b * a[0]).sum() + b.tanh().sum() * (i + 1)
         loss.backward()
         opt.step()
     return params, opt
@@ -60,7 +72,7 @@ def test_load_state_dict_from_pytorch_continues_identically():
         a.data.copy_(ember.from_numpy(b.detach().numpy().copy()))
     for m, params, opt in ((torch, pt, ot), (ember, pe, oe)):
         opt.zero_grad()
-        (params[0] ** 2).sum().backward()
+        (params[0] * params[0]).sum().backward()
         opt.step()
     np.testing.assert_allclose(pe[0].detach().numpy(), pt[0].detach().numpy(), rtol=1e-6)
 
