@@ -102,22 +102,61 @@ def test_param_groups_and_zero_grad():
 
 SCHEDULERS = [
     ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch)),
+    ("MultiplicativeLR", dict(lr_lambda=lambda epoch: 0.9)),
     ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("MultiStepLR", dict(milestones=[2, 5, 5, 9], gamma=0.5)),
     ("ExponentialLR", dict(gamma=0.9)),
+    ("ConstantLR", dict(factor=0.5, total_iters=4)),
+    ("LinearLR", dict(start_factor=0.2, total_iters=6)),
+    ("CosineAnnealingLR", dict(T_max=5, eta_min=1e-5)),
+    ("PolynomialLR", dict(total_iters=8, power=2.0)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=1e-5)),
+    ("OneCycleLR", dict(max_lr=0.01, total_steps=20)),
+    ("OneCycleLR", dict(max_lr=0.01, total_steps=20, anneal_strategy="linear", three_phase=True)),
 ]
 
 
-@pytest.mark.parametrize("name,kwargs", SCHEDULERS, ids=[s[0] for s in SCHEDULERS])
+@pytest.mark.parametrize("name,kwargs", SCHEDULERS, ids=[f"{s[0]}-{i}" for i, s in enumerate(SCHEDULERS)])
 def test_scheduler_lr_sequence_matches_pytorch(name, kwargs):
     seqs = {}
     for m in (torch, ember):
         p = m.nn.Parameter(m.ones(1))
         opt = m.optim.SGD([p], lr=0.001, momentum=0.9)
         sched = getattr(m.optim.lr_scheduler, name)(opt, **kwargs)
-        seq = []
-        for _ in range(12):
+        seq = [sched.get_last_lr()[0]]
+        for _ in range(19):
             opt.step()
             sched.step()
-            seq.append(sched.get_last_lr()[0])
-        seqs[m] = seq
+            seq.append((sched.get_last_lr()[0], opt.param_groups[0]["momentum"]))
+        seqs[m] = (seq, sorted(k for k in sched.state_dict() if k != "lr_lambdas"))
     assert seqs[ember] == seqs[torch]
+
+
+def test_plateau_sequential_and_chained_match_pytorch():
+    seqs = {}
+    for m in (torch, ember):
+        p = m.nn.Parameter(m.ones(1))
+        opt = m.optim.SGD([p], lr=0.1)
+        plateau = m.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5, cooldown=1)
+        out = []
+        for metric in [5, 4, 4, 4, 4, 3, 3, 3, 3, 3]:
+            opt.step()
+            plateau.step(metric)
+            out.append(opt.param_groups[0]["lr"])
+        opt = m.optim.SGD([p], lr=0.1)
+        warm = m.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=3)
+        decay = m.optim.lr_scheduler.ExponentialLR(opt, gamma=0.8)
+        seq = m.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[3])
+        for _ in range(8):
+            opt.step()
+            seq.step()
+            out.append(seq.get_last_lr()[0])
+        opt = m.optim.SGD([p], lr=0.1)
+        chain = m.optim.lr_scheduler.ChainedScheduler([m.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2),
+                                                       m.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+        for _ in range(5):
+            opt.step()
+            chain.step()
+            out.append(chain.get_last_lr()[0])
+        seqs[m] = out
+    assert seqs[ember] == pytest.approx(seqs[torch], rel=1e-12)
