@@ -149,6 +149,13 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 from .._ops.embedding import embedding  # noqa: E402,F401
 
 
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(Q K^T / sqrt(d) + mask) V (see ``nn/modules/activation_attention.py``)."""
+    from .modules.activation_attention import scaled_dot_product_attention as sdpa
+    return sdpa(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
 # --- dropout ----------------------------------------------------------------------------------
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability p and scale the survivors by 1/(1-p), so the
