@@ -1,0 +1,8 @@
+"""``ember.utils.data``: datasets, samplers, collation and the DataLoader."""
+from .dataset import (Dataset, IterableDataset, TensorDataset, StackDataset, ConcatDataset, ChainDataset,  # noqa
+                      Subset, random_split)
+from .sampler import (Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler,  # noqa
+                      BatchSampler, DistributedSampler)
+from ._collate import default_collate, default_convert  # noqa: F401
+from ._worker import get_worker_info  # noqa: F401
+from .dataloader import DataLoader  # noqa: F401
