@@ -49,7 +49,7 @@ class TensorDataset(Dataset):
     def _gather_batch(self, indices):
         """A whole collated batch by one gather per tensor (what stacking the samples gives)."""
         idx = np.asarray(indices, dtype=np.int64)
-        return tuple(Tensor._make(t._data[idx]) for t in self.tensors)
+        return [Tensor._make(t._data[idx]) for t in self.tensors]  # default_collate makes tuples lists
 
 
 class StackDataset(Dataset):
