@@ -256,11 +256,8 @@ class _MultiProcessIter(_BaseIter):
                 return self._process(info[1])
             idx, data = self._get_result()
             if isinstance(data, IterableStop):
+                # this worker's stream has ended: its pending tasks are skipped above
                 self._worker_active[data.worker_id] = False
-                self._index_queues[data.worker_id].put(None)
-                del self._task_info[idx]
-                if idx == self._rcvd_idx:
-                    self._rcvd_idx += 1
                 continue
             if idx != self._rcvd_idx:
                 self._task_info[idx] += (data,)
