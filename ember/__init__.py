@@ -66,3 +66,4 @@ from . import optim  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
 from . import serialization  # noqa: E402,F401
 from . import utils  # noqa: E402,F401
+from . import metrics  # noqa: E402,F401
