@@ -67,3 +67,4 @@ from .serialization import save, load  # noqa: E402,F401
 from . import serialization  # noqa: E402,F401
 from . import utils  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
+from . import vision  # noqa: E402,F401

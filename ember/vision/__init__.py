@@ -1,0 +1,2 @@
+"""``ember.vision``: the torchvision counterpart (transforms and utils so far)."""
+from . import transforms, utils  # noqa: F401
