@@ -16,12 +16,10 @@ import importlib.util
 import sys
 import types
 
+from ._missing import MissingAPI
+
 ALIASES = {"torch": "ember", "torchvision": "ember.vision", "torchmetrics": "ember.metrics"}
 _COVERAGE = "see the coverage table in ember's README.md"
-
-
-class MissingAPI(NotImplementedError, AttributeError):
-    """A PyTorch API that ember does not implement."""
 
 
 def ember_name(name):

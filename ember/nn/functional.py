@@ -546,3 +546,6 @@ batch_norm = _norm.batch_norm
 layer_norm = _norm.layer_norm
 group_norm = _norm.group_norm
 instance_norm = _norm.instance_norm
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("torch.nn.functional")

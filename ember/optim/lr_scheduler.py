@@ -563,3 +563,6 @@ class ChainedScheduler(SequentialLR):
         for s in self._schedulers:
             s.step()
         self._last_lr = [g["lr"] for g in self._schedulers[-1].optimizer.param_groups]
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("torch.optim.lr_scheduler")

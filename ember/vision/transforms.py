@@ -561,3 +561,6 @@ class RandomAffine:
         m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty) + cy
         return img.transform((w, h), Image.AFFINE, m, _PIL_MODES[_interp_name(self.interpolation)],
                              fillcolor=self.fill)
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("torchvision.transforms")

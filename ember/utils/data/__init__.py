@@ -6,3 +6,6 @@ from .sampler import (Sampler, SequentialSampler, RandomSampler, SubsetRandomSam
 from ._collate import default_collate, default_convert  # noqa: F401
 from ._worker import get_worker_info  # noqa: F401
 from .dataloader import DataLoader  # noqa: F401
+
+from ..._missing import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("torch.utils.data")
