@@ -5,6 +5,7 @@ PyTorch views share storage; ``as_view`` also makes the output share the input's
 counter and remember its base. The backward of a shape op is the inverse shape op applied to
 the gradient (reshape back, permute by the inverse permutation, sum an expansion back down).
 """
+import itertools
 import math
 
 import numpy as np
@@ -331,3 +332,566 @@ methods(view, reshape, view_as, reshape_as, flatten, expand, expand_as, permute,
         swapdims, t, unsqueeze, squeeze, contiguous)
 Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))))
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
+
+
+# --- slicing along one dim ---------------------------------------------------------------------
+class Slice(Function):
+    """y = x[..., start:stop:step, ...] along ``dim`` (a view).   The gradient goes back into
+    the sliced positions of zeros (``_sliced_grad``)."""
+
+    _backward_name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, start, stop, step):
+        ctx.meta = (x._data.shape, dim, start, stop, step)
+        idx = (slice(None),) * dim + (slice(start, stop, step),)
+        return x._data[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, start, stop, step = ctx.meta
+        return PadSlice.apply(g, shape, dim, start, stop, step), None, None, None, None
+
+
+class PadSlice(Function):
+    """zeros(shape) with g in a slice along ``dim``: the adjoint of Slice (its gradient)."""
+
+    _backward_name = "SliceBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, start, stop, step):
+        out = np.zeros(shape, g._data.dtype)
+        out[(slice(None),) * dim + (slice(start, stop, step),)] = g._data
+        ctx.meta = (dim, start, stop, step)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (Slice.apply(gg, *ctx.meta),) + (None,) * 5
+
+
+class Select(Function):
+    """y = x[..., index, ...] along ``dim`` (a view, one dim fewer)."""
+
+    _backward_name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.meta = (x._data.shape, dim, index)
+        return x._data[(slice(None),) * dim + (index,)]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, index = ctx.meta
+        stop = index + 1 if index != -1 else None
+        return PadSlice.apply(g.unsqueeze(dim), shape, dim, index, stop, 1), None, None
+
+
+def narrow(input, dim, start, length):
+    """Elements ``start .. start+length-1`` along ``dim`` (a view)."""
+    d = normalize_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    start = int(start)
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return as_view(Slice.apply(input, d, start, start + length, 1), input)
+
+
+def select(input, dim, index):
+    """The slice at ``index`` along ``dim``, without that dim (a view)."""
+    d = normalize_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return as_view(Select.apply(input, d, index % size), input)
+
+
+def _split_at(input, d, bounds, cls):
+    """Views of ``input`` between consecutive ``bounds`` along dim ``d``."""
+    out = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        out.append(as_view(cls.apply(input, d, a, b, 1), input))
+    return tuple(out)
+
+
+class SplitSlice(Slice):
+    _backward_name = "SplitBackward0"
+
+
+class UnbindSelect(Select):
+    _backward_name = "UnbindBackward0"
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    d = normalize_dim(dim, tensor._data.ndim)
+    size = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        bounds = list(range(0, size, step)) + [size] if size else [0, 0]
+        return _split_at(tensor, d, bounds, SplitSlice)
+    sizes = list(split_size_or_sections)
+    if sum(sizes) != size:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                           f"dimension {d}), but got split_sizes={sizes}")
+    return _split_at(tensor, d, [0] + list(itertools.accumulate(sizes)), SplitSlice)
+
+
+def chunk(input, chunks, dim=0):
+    """``chunks`` nearly equal pieces along ``dim`` (ceil(size / chunks) each)."""
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    d = normalize_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    return split(input, max(-(-size // chunks), 1), d) if size else split(input, 1, d)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """numpy.array_split semantics: n sections (the first ones one longer) or split points."""
+    d = normalize_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        n = int(indices_or_sections)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        q, r = divmod(size, n)
+        bounds = [0]
+        for i in range(n):
+            bounds.append(bounds[-1] + q + (1 if i < r else 0))
+    else:
+        idx = [int(i) for i in (indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor)
+                                else indices_or_sections)]
+        bounds = [0] + [min(max(i if i >= 0 else i + size, 0), size) for i in idx] + [size]
+        bounds = [bounds[0]] + [max(b, a) for a, b in zip(bounds[:-1], bounds[1:])]
+    return _split_at(input, d, bounds, Slice)
+
+
+def unbind(input, dim=0):
+    """Every slice along ``dim``, that dim removed (views)."""
+    d = normalize_dim(dim, input._data.ndim)
+    return tuple(as_view(UnbindSelect.apply(input, d, i), input) for i in range(input._data.shape[d]))
+
+
+# --- joining -----------------------------------------------------------------------------------------
+class Cat(Function):
+    """y = the inputs one after another along ``dim``.   Each input's gradient is its slice
+    of dL/dy."""
+
+    _backward_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        from .. import _dtype
+        rt = tensors[0].dtype
+        for t in tensors[1:]:
+            rt = _dtype.promote_types(rt, t.dtype)
+        arrays = [t._data for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or \
+            [tensors[0]._data]
+        ctx.meta = (dim, [t._data.shape for t in tensors])
+        return np.concatenate([a.astype(rt.np, copy=False) for a in arrays], axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, shapes = ctx.meta
+        grads, start = [], 0
+        for s in shapes:
+            if len(s) == 1 and s[0] == 0 and g.dim() > 1:  # a legacy empty tensor that cat skipped
+                grads.append(Tensor._make(np.zeros((0,), g._data.dtype)))
+                continue
+            n = s[dim]
+            grads.append(Slice.apply(g, dim, start, start + n, 1))
+            start += n
+        return (None,) + tuple(grads)
+
+
+def _check_tensors(tensors, name):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    return tensors
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Concatenate along an existing dim (shapes must agree elsewhere)."""
+    tensors = _check_tensors(tensors, "cat")
+    ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)), tensors[0])
+    d = normalize_dim(dim, ref._data.ndim)
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 1 and t._data.size == 0:
+            continue
+        if t._data.ndim != ref._data.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._data.ndim} and "
+                               f"{t._data.ndim}")
+        for k, (a, b) in enumerate(zip(ref._data.shape, t._data.shape)):
+            if k != d and a != b:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {a} but got "
+                                   f"size {b} for tensor number {i} in the list.")
+    r = Cat.apply(d, *tensors)
+    if out is not None:
+        from .pointwise import _out
+        return _out(r, out)
+    return r
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join equal-shaped tensors along a new dim."""
+    tensors = _check_tensors(tensors, "stack")
+    shape = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
+                               f"{list(t._data.shape)} at entry {i}")
+    d = normalize_dim(dim, len(shape) + 1)
+    r = StackCat.apply(d, *[t.unsqueeze(d) for t in tensors])
+    if out is not None:
+        from .pointwise import _out
+        return _out(r, out)
+    return r
+
+
+class StackCat(Cat):
+    _backward_name = "StackBackward0"
+
+
+def hstack(tensors):
+    tensors = [atleast_1d(t) for t in _check_tensors(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([atleast_2d(t) for t in _check_tensors(tensors, "vstack")], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    return cat([atleast_3d(t) for t in _check_tensors(tensors, "dstack")], 2)
+
+
+def column_stack(tensors):
+    tensors = _check_tensors(tensors, "column_stack")
+    return hstack([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors])
+
+
+def atleast_1d(*tensors):
+    out = [t.reshape(1) if t.dim() == 0 else t for t in (tensors[0] if len(tensors) == 1 and
+                                                           isinstance(tensors[0], (list, tuple)) else tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_2d(*tensors):
+    out = [t.reshape(1, -1) if t.dim() < 2 else t for t in (tensors[0] if len(tensors) == 1 and
+                                                              isinstance(tensors[0], (list, tuple)) else tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_3d(*tensors):
+    def lift(t):
+        if t.dim() == 0:
+            return t.reshape(1, 1, 1)
+        if t.dim() == 1:
+            return t.reshape(1, -1, 1)
+        if t.dim() == 2:
+            return t.unsqueeze(-1)
+        return t
+    out = [lift(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
+                             else tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# --- reordering -------------------------------------------------------------------------------------
+class Flip(Function):
+    """y = x reversed along ``dims``.   Reversing the gradient the same way undoes it."""
+
+    _backward_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x._data, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return Flip.apply(g, ctx.dims), None
+
+
+def flip(input, dims):
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = tuple(normalize_dim(d, input._data.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
+                           f"size={len(set(dims))}")
+    return Flip.apply(input, dims)
+
+
+def fliplr(input):
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+def flipud(input):
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+class Roll(Function):
+    """y = x shifted cyclically by ``shifts`` along ``dims``.   Rolling back undoes it."""
+
+    _backward_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.meta = (shifts, dims)
+        if dims is None:
+            return np.roll(x._data.reshape(-1), shifts).reshape(x._data.shape)
+        return np.roll(x._data, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shifts, dims = ctx.meta
+        neg = tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+        return Roll.apply(g, neg, dims), None, None
+
+
+def roll(input, shifts, dims=None):
+    """Shift elements cyclically (flattened when ``dims`` is None)."""
+    if dims is None:
+        if isinstance(shifts, (tuple, list)):
+            if len(shifts) != 1:
+                raise RuntimeError(f"roll: shifts and dims must align. shifts: {len(shifts)}, dims:0")
+            shifts = shifts[0]
+        return Roll.apply(input, int(shifts), None)
+    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return Roll.apply(input, shifts, tuple(normalize_dim(d, input._data.ndim) for d in dims))
+
+
+def movedim(input, source, destination):
+    """Move dims ``source`` to positions ``destination`` (a permutation, hence a view)."""
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
+                           f"the same number of dims as destination ({list(dst)} dims)")
+    src = [normalize_dim(s, nd) for s in src]
+    dst = [normalize_dim(s, nd) for s in dst]
+    order = [i for i in range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+class Repeat(Function):
+    """y = x tiled ``repeats`` times per dim.   Each x element's gradient sums its copies."""
+
+    _backward_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        a = x._data
+        lead = len(repeats) - a.ndim
+        ctx.meta = (a.shape, repeats)
+        return np.tile(a.reshape((1,) * lead + a.shape), repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, repeats = ctx.meta
+        lead = len(repeats) - len(shape)
+        full = (1,) * lead + shape
+        split_shape = []
+        for r, s in zip(repeats, full):
+            split_shape += [r, s]
+        gs = g.reshape(split_shape).sum(tuple(range(0, 2 * len(full), 2)))
+        return gs.reshape(shape), None
+
+
+def repeat(self, *sizes):
+    """Tile the tensor ``sizes[i]`` times along each dim (more sizes than dims add dims)."""
+    sizes = _shape_from(sizes)
+    if len(sizes) < self._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    return Repeat.apply(self, sizes)
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    if len(dims) < input._data.ndim:
+        dims = (1,) * (input._data.ndim - len(dims)) + dims
+    return Repeat.apply(input, dims)
+
+
+def unflatten(input, dim, sizes):
+    """Split dim ``dim`` into ``sizes`` (one may be -1)."""
+    d = normalize_dim(dim, input._data.ndim)
+    sizes = tuple(sizes)
+    shape = input._data.shape
+    new = infer_size(sizes, shape[d]) if -1 in sizes else sizes
+    if math.prod(new) != shape[d]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({shape[d]}) in the input tensor")
+    return view(input, shape[:d] + new + shape[d + 1:])
+
+
+def broadcast_to(input, size):
+    return expand(input, *size)
+
+
+def broadcast_tensors(*tensors):
+    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
+    return tuple(expand(t, *shape) for t in tensors)
+
+
+def broadcast_shapes(*shapes):
+    from .._size import Size
+    return Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, int) else (s,) for s in shapes]))
+
+
+# --- triangles and diagonals ------------------------------------------------------------------------
+class Tril(Function):
+    """y = x with elements above diagonal k zeroed.   The gradient is masked the same way."""
+
+    _backward_name = "TrilBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.tril(x._data, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tril.apply(g, ctx.k), None
+
+
+class Triu(Function):
+    """y = x with elements below diagonal k zeroed.   The gradient is masked the same way."""
+
+    _backward_name = "TriuBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.triu(x._data, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Triu.apply(g, ctx.k), None
+
+
+def tril(input, diagonal=0, *, out=None):
+    """The lower triangle (on and below diagonal ``diagonal``) of the last two dims."""
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return Tril.apply(input, diagonal)
+
+
+def triu(input, diagonal=0, *, out=None):
+    """The upper triangle (on and above diagonal ``diagonal``) of the last two dims."""
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return Triu.apply(input, diagonal)
+
+
+class Diagonal(Function):
+    """y = the diagonal ``offset`` of dims (d1, d2), as a new last dim (a view).   The
+    gradient is written back onto that diagonal of zeros."""
+
+    _backward_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.meta = (x._data.shape, offset, d1, d2)
+        return np.diagonal(x._data, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, offset, d1, d2 = ctx.meta
+        return DiagEmbed.apply(g, shape, offset, d1, d2), None, None, None
+
+
+class DiagEmbed(Function):
+    """zeros(shape) with g on the diagonal ``offset`` of dims (d1, d2): the adjoint of
+    Diagonal."""
+
+    _backward_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        out = np.zeros(shape, g._data.dtype)
+        view_ = np.diagonal(out, offset, d1, d2)
+        view_.setflags(write=True)
+        view_[...] = g._data
+        ctx.meta = (offset, d1, d2)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, *ctx.meta), None, None, None, None
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """A diagonal of two dims, as a view."""
+    nd = input._data.ndim
+    d1, d2 = normalize_dim(dim1, nd), normalize_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return as_view(Diagonal.apply(input, offset, d1, d2), input)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Put the last dim of ``input`` on diagonals of new (dim1, dim2) matrices."""
+    n = input.shape[-1] + abs(offset)
+    out_nd = input.dim() + 1
+    d1, d2 = normalize_dim(dim1, out_nd), normalize_dim(dim2, out_nd)
+    batch = list(input.shape[:-1])
+    shape = batch[:]
+    for d in sorted((d1, d2)):
+        shape.insert(d, n)
+    moved = input
+    return DiagEmbed.apply(moved, tuple(shape), offset, d1, d2)
+
+
+def diag(input, diagonal=0):
+    """1-D input: a matrix with it on diagonal ``diagonal``; 2-D input: that diagonal."""
+    if input._data.ndim == 1:
+        n = input._data.shape[0] + abs(diagonal)
+        return DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
+    if input._data.ndim == 2:
+        return DiagonalCopy.apply(input, diagonal, 0, 1)
+    raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input._data.ndim}D")
+
+
+class DiagonalCopy(Diagonal):
+    _backward_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        return Diagonal.forward(ctx, x, offset, d1, d2).copy()
+
+
+__all__ += ["narrow", "select", "split", "chunk", "tensor_split", "unbind", "cat", "concat", "concatenate", "stack",
+            "hstack", "vstack", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d",
+            "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis", "tile", "unflatten", "broadcast_to",
+            "broadcast_tensors", "broadcast_shapes", "tril", "triu", "diagonal", "diag_embed", "diag"]
+methods(narrow, select, split, chunk, tensor_split, unbind, flip, fliplr, flipud, roll, movedim, moveaxis, repeat,
+        tile, unflatten, broadcast_to, tril, triu, diagonal, diag_embed, diag)
