@@ -135,5 +135,299 @@ def _imatmul(self, other):
     return apply_inplace(self, matmul, other)
 
 
-__all__ = ["mm", "matmul"]
-methods(mm, matmul, __matmul__=matmul, __rmatmul__=_rmatmul, __imatmul__=_imatmul)
+def _scale(t, s):
+    return t if s == 1 else t * s
+
+
+class Addmm(Function):
+    """y = beta * c + alpha * (A @ B).   dc = beta * g (summed over broadcasting),
+    dA = alpha * g B^T,  dB = alpha * A^T g."""
+
+    _backward_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta, alpha):
+        ctx.save_for_backward(a, b)
+        ctx.scales = (beta, alpha)
+        p = a._data @ b._data
+        if alpha != 1:
+            p *= alpha
+        if beta == 0:
+            return np.broadcast_to(p, np.broadcast_shapes(p.shape, c._data.shape)).copy()
+        return p + (c._data if beta == 1 else beta * c._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        beta, alpha = ctx.scales
+        nc, na, nb = ctx.needs_input_grad[:3]
+        return ((_scale(g, beta) if nc else None), (_scale(g.mm(b.t()), alpha) if na else None),
+                (_scale(a.t().mm(g), alpha) if nb else None), None, None)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)`` (the op behind ``nn.Linear``)."""
+    if mat1._data.ndim != 2 or mat2._data.ndim != 2:
+        raise RuntimeError(f"{'mat1' if mat1._data.ndim != 2 else 'mat2'} must be a matrix, got "
+                           f"{(mat1 if mat1._data.ndim != 2 else mat2)._data.ndim}-D tensor")
+    if mat1._data.shape[1] != mat2._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._data.shape[0]}x{mat1._data.shape[1]} "
+                           f"and {mat2._data.shape[0]}x{mat2._data.shape[1]})")
+    _same_dtype(mat1, mat2, "addmm")
+    r = Addmm.apply(input, mat1, mat2, beta, alpha)
+    if out is not None:
+        from .pointwise import _out
+        return _out(r, out)
+    return r
+
+
+class Bmm(Function):
+    """C[b] = A[b] @ B[b].   dA = g B^T,  dB = A^T g, batch by batch."""
+
+    _backward_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a._data, b._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (g.bmm(b.transpose(1, 2)) if na else None), (a.transpose(1, 2).bmm(g) if nb else None)
+
+
+def bmm(input, mat2, *, out=None):
+    """Batched matrix product of two 3-D tensors with the same batch size."""
+    if input._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2._data.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if input._data.shape[0] != mat2._data.shape[0] or input._data.shape[2] != mat2._data.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
+                           f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
+    _same_dtype(input, mat2, "bmm")
+    return Bmm.apply(input, mat2)
+
+
+class Dot(Function):
+    """y = sum_i a_i b_i.   da = g b,  db = g a."""
+
+    _backward_name = "DotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.asarray(np.dot(a._data, b._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g * b, g * a
+
+
+def dot(input, tensor, *, out=None):
+    """Inner product of two 1-D tensors."""
+    if input._data.ndim != 1 or tensor._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {tensor._data.ndim}D tensors")
+    if input._data.shape != tensor._data.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input._data.shape[0]}] and src "
+                           f"[{tensor._data.shape[0]}] to have the same number of elements, but got "
+                           f"{input._data.shape[0]} and {tensor._data.shape[0]} elements respectively")
+    _same_dtype(input, tensor, "dot")
+    return Dot.apply(input, tensor)
+
+
+vdot = dot
+
+
+class Mv(Function):
+    """y = M v.   dM = g v^T (an outer product),  dv = M^T g."""
+
+    _backward_name = "MvBackward0"
+
+    @staticmethod
+    def forward(ctx, m, v):
+        ctx.save_for_backward(m, v)
+        return m._data @ v._data
+
+    @staticmethod
+    def backward(ctx, g):
+        m, v = ctx.saved_tensors
+        nm, nv = ctx.needs_input_grad
+        return (g.unsqueeze(1) * v if nm else None), (m.t().mv(g) if nv else None)
+
+
+def mv(input, vec, *, out=None):
+    """Matrix-vector product."""
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
+    if input._data.shape[1] != vec._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
+                           f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
+    _same_dtype(input, vec, "mv")
+    return Mv.apply(input, vec)
+
+
+def outer(input, vec2):
+    """a_i b_j as a matrix (a broadcast product)."""
+    return input.unsqueeze(1) * vec2
+
+
+ger = outer
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    return _scale(input, beta) + _scale(mv(mat, vec), alpha) if beta != 0 else _scale(mv(mat, vec), alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    return _scale(input, beta) + _scale(outer(vec1, vec2), alpha) if beta != 0 else _scale(outer(vec1, vec2), alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    p = _scale(bmm(batch1, batch2), alpha)
+    return _scale(input, beta) + p if beta != 0 else p + 0 * input
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    p = _scale(bmm(batch1, batch2).sum(0), alpha)
+    return _scale(input, beta) + p if beta != 0 else p
+
+
+class Einsum(Function):
+    """Any sum of products of the operands' entries (NumPy's einsum notation).
+
+    The output is linear in each operand, so the gradient with respect to operand k is
+    again an einsum: of the output gradient with all the other operands, into operand k's
+    indices (an index repeated within operand k, e.g. 'ii', gets the gradient on its diagonal)."""
+
+    _backward_name = "EinsumBackward0"
+
+    @staticmethod
+    def forward(ctx, spec, *ops):
+        ctx.spec = spec
+        ctx.save_for_backward(*ops)
+        return np.asarray(np.einsum(spec, *(o._data for o in ops), optimize=len(ops) > 2))
+
+    @staticmethod
+    def backward(ctx, g):
+        ops = ctx.saved_tensors
+        ins, out = ctx.spec.split("->")
+        terms = ins.split(",")
+        grads = [None]
+        for k, term in enumerate(terms):
+            if not ctx.needs_input_grad[k + 1]:
+                grads.append(None)
+                continue
+            others = [t for i, t in enumerate(terms) if i != k]
+            uniq = "".join(dict.fromkeys(term))
+            # an index only this operand had was summed away: the gradient is constant along it
+            avail = "".join(c for c in uniq if c in out or any(c in t for t in others))
+            gk = einsum(",".join([out] + others) + "->" + avail, g, *[o for i, o in enumerate(ops) if i != k])
+            if avail != uniq:
+                sizes = [ops[k].shape[term.index(c)] for c in uniq]
+                gk = gk.reshape([n if c in avail else 1 for c, n in zip(uniq, sizes)]).expand(sizes)
+            grads.append(gk if uniq == term else _embed_diagonal(gk, uniq, term, ops[k].shape))
+        return tuple(grads)
+
+
+def _embed_diagonal(g, uniq, term, shape):
+    """Place g (indexed by the unique letters) on the diagonals where ``term`` repeats a
+    letter: each repeat gets a fresh letter tied to the first one by an identity matrix."""
+    spec, eyes, full = [uniq], [], list(term)
+    for pos, ch in enumerate(term):
+        if term.index(ch) != pos:
+            fresh = chr(ord("Z") - len(eyes))
+            spec.append(ch + fresh)
+            eyes.append(Tensor._make(np.eye(shape[pos], dtype=g._data.dtype)))
+            full[pos] = fresh
+    return einsum(",".join(spec) + "->" + "".join(full), g, *eyes)
+
+
+def _explicit(equation, n_ops, shapes):
+    """An einsum equation with '...' expanded and the output made explicit."""
+    eq = equation.replace(" ", "")
+    if "->" in eq:
+        ins, out = eq.split("->")
+    else:
+        ins, out = eq, None
+    terms = ins.split(",")
+    if len(terms) != n_ops:
+        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+                           if n_ops > len(terms) else "einsum(): fewer operands were provided than specified in the "
+                           "equation")
+    used = set(c for c in eq if c.isalpha())
+    free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY" if c not in used]
+    ell_dims = max((len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0)
+    ell = "".join(free[:ell_dims])
+    terms = [t.replace("...", ell[len(ell) - (len(s) - (len(t) - 3)):] if "..." in t else "")
+             for t, s in zip(terms, shapes)]
+    if out is None:
+        counts = {}
+        for t in terms:
+            for c in t:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return ",".join(terms) + "->" + out
+
+
+def einsum(equation, *operands):
+    """Einstein summation: e.g. 'ij,jk->ik' is a matrix product, 'ii->' a trace."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    spec = _explicit(equation, len(operands), [o._data.shape for o in operands])
+    return Einsum.apply(spec, *operands)
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Sum over the last ``dims`` dims of a and the first of b (or the listed dim pairs)."""
+    if isinstance(dims, int):
+        da, db = list(range(a.dim() - dims, a.dim())), list(range(dims))
+    else:
+        da, db = ([dims[0]] if isinstance(dims[0], int) else list(dims[0])),                  ([dims[1]] if isinstance(dims[1], int) else list(dims[1]))
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    ta = [next(letters) for _ in range(a.dim())]
+    tb = [next(letters) for _ in range(b.dim())]
+    for i, j in zip(da, db):
+        tb[j % b.dim()] = ta[i % a.dim()]
+    out_t = [c for i, c in enumerate(ta) if i not in [d % a.dim() for d in da]] + \
+            [c for j, c in enumerate(tb) if j not in [d % b.dim() for d in db]]
+    return einsum("".join(ta) + "," + "".join(tb) + "->" + "".join(out_t), a, b)
+
+
+def inner(input, other):
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    return tensordot(input, other, ([-1], [-1]))
+
+
+class Trace(Function):
+    """y = sum of the diagonal.   dL/dx = g times the identity."""
+
+    _backward_name = "TraceBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x._data.shape
+        return np.asarray(np.trace(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * Tensor._make(np.eye(*ctx.shape, dtype=g._data.dtype))
+
+
+def trace(input):
+    if input.dim() != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input.dim()))
+    return Trace.apply(input)
+
+
+__all__ = ["mm", "matmul", "addmm", "bmm", "dot", "vdot", "mv", "outer", "ger", "addmv", "addr", "baddbmm",
+           "addbmm", "einsum", "tensordot", "inner", "trace"]
+methods(mm, matmul, addmm, bmm, dot, vdot, mv, outer, ger, addmv, addr, baddbmm, addbmm, inner, trace,
+        __matmul__=matmul, __rmatmul__=_rmatmul, __imatmul__=_imatmul)
