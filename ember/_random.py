@@ -182,7 +182,9 @@ def _uniform_values(g, n, np_dtype, low, high):
         return u * (high - low) + low
     lo, hi = np.float32(low), np.float32(high)
     u = g._uniform01(n, np.float32)
-    v = (u * (hi - lo) + lo).astype(np_dtype)
+    # PyTorch's kernel computes u * (hi - lo) + lo as one fused multiply-add: in float64 the
+    # product is exact, so rounding the sum once to float32 gives the same bits
+    v = (u.astype(np.float64) * np.float64(hi - lo) + np.float64(lo)).astype(np.float32).astype(np_dtype)
     return np.where(v == np.asarray(high, np_dtype), np.asarray(low, np_dtype), v)
 
 

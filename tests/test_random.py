@@ -29,6 +29,8 @@ def test_uniform_family_exact(n):
     same("rand", lambda: ember.rand(n), lambda: torch.rand(n))
     same("rand64", lambda: ember.rand(n, dtype=ember.float64), lambda: torch.rand(n, dtype=torch.float64))
     same("uniform_", lambda: ember.empty(n).uniform_(-3, 5), lambda: torch.empty(n).uniform_(-3, 5))
+    b = 1 / 27 ** 0.5  # a range whose products need rounding (nn.Linear's default init)
+    same("uniform_b", lambda: ember.empty(n).uniform_(-b, b), lambda: torch.empty(n).uniform_(-b, b))
     same("randint", lambda: ember.randint(0, 10, (n,)), lambda: torch.randint(0, 10, (n,)))
     same("randint-lo", lambda: ember.randint(-7, 3, (n,), dtype=ember.int32),
          lambda: torch.randint(-7, 3, (n,), dtype=torch.int32))

@@ -204,12 +204,17 @@ def _adaptive_bounds(size, out):
     return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
 
 
+def _adaptive_size(output_size, sizes, nd):
+    """``output_size`` as a tuple of ints (None keeps the input's size in that dim)."""
+    out = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    return tuple(s if o is None else int(o) for o, s in zip(out, sizes))
+
+
 def adaptive_avg_poolnd(input, output_size, nd):
     """Mean over PyTorch's adaptive windows: equal windows become a reshape and a mean; unequal
     ones a product with a matrix of 1/window-size weights on each side."""
-    out = tuple_n(output_size, nd)
     sizes = input.shape[-nd:]
-    out = tuple(s if o is None else o for o, s in zip(out, sizes))
+    out = _adaptive_size(output_size, sizes, nd)
     if all(o == 1 for o in out):
         return input.mean(tuple(range(-nd, 0)), keepdim=True)
     y = input
@@ -250,9 +255,7 @@ class AdaptiveMaxPool2d(Function):
 
 
 def adaptive_max_poolnd(input, output_size, return_indices, nd):
-    out = tuple_n(output_size, nd)
-    sizes = input.shape[-nd:]
-    out = tuple(s if o is None else o for o, s in zip(out, sizes))
+    out = _adaptive_size(output_size, input.shape[-nd:], nd)
     x, unbatched = _lift(input, nd)
     y, idx = AdaptiveMaxPool2d.apply(x, out if nd == 2 else (1,) + out)
     y = _drop(y, unbatched, nd)
