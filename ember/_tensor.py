@@ -507,6 +507,10 @@ class Tensor:
         raise RuntimeError("unexpected tensor state")
 
 
+from .autograd import function as _function  # noqa: E402
+_function.Tensor = Tensor
+
+
 def _rebuild_tensor(arr, requires_grad):
     t = Tensor._make(arr)
     t._requires_grad = requires_grad

@@ -30,6 +30,8 @@ from .. import _dtype
 
 _grad = grad_mode._state
 _sequence = itertools.count()
+_NO_GRADS = [(False,) * n for n in range(16)]
+Tensor = None  # ember._tensor sets this once the class exists (the two modules import each other)
 _anomaly = [False]  # set by detect_anomaly; read by apply and the engine
 
 FREED_MESSAGE = (
@@ -42,8 +44,13 @@ FREED_MESSAGE = (
 class Node:
     """A node of the backward graph (PyTorch's ``grad_fn`` objects)."""
 
-    __slots__ = ("_next", "_saved", "_seq", "_n_out", "_tensor_hooks", "_retain", "_hooks",
-                 "_prehooks", "_meta", "__weakref__", "__dict__")
+    # Class-level defaults: creating a node costs no attribute writes, which matters because
+    # every recorded op creates one.
+    _next = ()
+    _saved = None
+    _seq = -1
+    _n_out = 1
+    _tensor_hooks = _retain = _hooks = _prehooks = _meta = None
 
     _name = "Node"
 
@@ -102,16 +109,10 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
 
-    __slots__ = ("variable",)
     _name = "AccumulateGrad"
 
     def __init__(self, variable):
         self.variable = variable
-        self._next = ()
-        self._saved = None
-        self._seq = -1
-        self._n_out = 1
-        self._tensor_hooks = self._retain = self._hooks = self._prehooks = self._meta = None
 
 
 def grad_edge(t):
@@ -138,16 +139,9 @@ class BackwardCFunction(Node):
     """The ``ctx`` of a ``Function``: passed to ``forward``, then kept as the outputs'
     ``grad_fn``. ``Function`` subclasses get a subclass of this named ``<Name>Backward``."""
 
-    __slots__ = ("needs_input_grad", "_to_save", "_non_diff", "_dirty", "_materialize", "_out_meta")
     _forward_cls = None
-
-    def __init__(self):
-        self._to_save = None
-        self._non_diff = None
-        self._dirty = None
-        self._materialize = True
-        self._tensor_hooks = self._retain = self._hooks = self._prehooks = self._meta = None
-        self._saved = None
+    _to_save = _non_diff = _dirty = _out_meta = None
+    _materialize = True
 
     # --- the API users call inside forward ------------------------------------------------
     def save_for_backward(self, *tensors):
@@ -173,7 +167,6 @@ class BackwardCFunction(Node):
             return self._to_save or ()
         if saved is False:
             raise RuntimeError(FREED_MESSAGE)
-        from .._tensor import Tensor
         out = []
         for entry in saved:
             if entry is None:
@@ -198,7 +191,6 @@ class BackwardCFunction(Node):
     # --- what the engine calls --------------------------------------------------------------
     def _run_backward(self, grads):
         if self._materialize and None in grads:
-            from .._tensor import Tensor
             grads = [Tensor._make(np.zeros(s, d)) if g is None else g
                      for g, (s, d) in zip(grads, self._out_meta)]
         result = self._forward_cls.backward(self, *grads)
@@ -231,8 +223,7 @@ class FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("_backward_name", name + "Backward")
-        cls._node_cls = type(node_name, (BackwardCFunction,),
-                             {"__slots__": (), "_forward_cls": cls, "_name": node_name})
+        cls._node_cls = type(node_name, (BackwardCFunction,), {"_forward_cls": cls, "_name": node_name})
 
 
 class Function(metaclass=FunctionMeta):
@@ -257,7 +248,6 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .._tensor import Tensor
         ctx = cls._node_cls()
         record = False
         if _grad[0]:
@@ -266,13 +256,14 @@ class Function(metaclass=FunctionMeta):
                     record = True
                     break
         if not record:
-            ctx.needs_input_grad = (False,) * len(args)
-            prev = _grad[0]
+            ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
+            if not _grad[0]:  # already off (inside backward, no_grad): nothing to switch
+                return _wrap_plain(cls.forward(ctx, *args, **kwargs))
             _grad[0] = False
             try:
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
-                _grad[0] = prev
+                _grad[0] = True
             return _wrap_plain(out)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         # edges are taken before forward runs: an in-place forward changes its input's grad_fn
@@ -291,7 +282,6 @@ class Function(metaclass=FunctionMeta):
 
 
 def _as_tensor_output(o):
-    from .._tensor import Tensor
     if o.__class__ is np.ndarray:
         return Tensor._make(o)
     if isinstance(o, np.generic):
@@ -302,8 +292,7 @@ def _as_tensor_output(o):
 def _wrap_plain(out):
     """Outputs of an op that records no graph: ndarrays become Tensors."""
     if out.__class__ is np.ndarray:
-        from .._tensor import Tensor
-        return Tensor._make(out)
+            return Tensor._make(out)
     if out.__class__ is tuple:
         return tuple(_as_tensor_output(o) for o in out)
     return _as_tensor_output(out)
@@ -311,7 +300,6 @@ def _wrap_plain(out):
 
 def _wire_outputs(ctx, args, out):
     """Make ``ctx`` the ``grad_fn`` of every differentiable output and settle saved tensors."""
-    from .._tensor import Tensor
     single = out.__class__ is not tuple
     outs = (out,) if single else out
     non_diff = ctx._non_diff
