@@ -30,12 +30,14 @@ class Add(Function):
         x, y = binary_arrays(a, b)
         ctx.alpha = alpha
         if alpha == 1:
-            return x + y
-        return x + alpha * y
+            return np.asarray(x + y)
+        if np.asarray(x).dtype == np.bool_ and np.asarray(y).dtype == np.bool_:
+            return np.asarray(x | (y & bool(alpha)))  # bool arithmetic saturates: a + alpha b is "or"
+        return np.asarray(x + alpha * y)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, grad if ctx.alpha == 1 else grad * ctx.alpha
+        return grad, grad if ctx.alpha == 1 else grad * ctx.alpha, None
 
 
 class Sub(Function):
@@ -46,17 +48,17 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         x, y = binary_arrays(a, b)
-        if x.dtype == np.bool_ and (not isinstance(y, np.ndarray) or y.dtype == np.bool_):
+        if np.asarray(x).dtype == np.bool_ and np.asarray(y).dtype == np.bool_:
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
         if alpha == 1:
-            return x - y
-        return x - alpha * y
+            return np.asarray(x - y)
+        return np.asarray(x - alpha * y)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha
+        return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha, None
 
 
 class Rsub(Function):
@@ -68,7 +70,7 @@ class Rsub(Function):
     def forward(ctx, a, b, alpha=1):
         x, y = binary_arrays(a, b)
         ctx.alpha = alpha
-        return y - x if alpha == 1 else y - alpha * x
+        return np.asarray(y - x if alpha == 1 else y - alpha * x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -240,7 +242,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.exp(_float_array(x))
+        y = np.asarray(np.exp(_float_array(x)))  # (a 0-d array would come back as a NumPy scalar)
         ctx.save_for_backward(y)
         return y
 
@@ -259,7 +261,7 @@ class Log(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(_float_array(x))
+            return np.asarray(np.log(_float_array(x)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -277,7 +279,7 @@ class Relu(Function):
     def forward(ctx, x):
         if x._data.dtype == np.bool_:
             raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
-        y = np.maximum(x._data, 0, dtype=x._data.dtype)
+        y = np.asarray(np.maximum(x._data, 0, dtype=x._data.dtype))
         ctx.save_for_backward(y)
         return y
 
@@ -297,7 +299,7 @@ class Sigmoid(Function):
         a = _float_array(x)
         # e^-|x| never overflows; the two branches are the same function
         e = np.exp(-np.abs(a))
-        y = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        y = np.asarray(np.where(a >= 0, 1 / (1 + e), e / (1 + e))).astype(a.dtype, copy=False)
         ctx.save_for_backward(y)
         return y
 
@@ -314,7 +316,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.tanh(_float_array(x))
+        y = np.asarray(np.tanh(_float_array(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -477,3 +479,594 @@ def copy_(self, src, non_blocking=False):
 
 
 methods(fill_, zero_, copy_)
+
+
+# --- unary math: one small Function per op, built from its forward and its derivative ------------
+def _erf(a):
+    """The error function (NumPy has none): the C library's erf, element by element."""
+    import math
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(np.asarray(a, np.float64)), np.float64)
+
+
+def _erfinv(a):
+    """Inverse erf: Giles' single-precision approximation, then two Newton steps on erf."""
+    x = np.asarray(a, np.float64)
+    w = -np.log((1.0 - x) * (1.0 + x))
+    small = w < 5.0
+    ws = np.where(small, w - 2.5, np.sqrt(np.maximum(w, 0)) - 3.0)
+    cs = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+          -0.00417768164, 0.246640727, 1.50140941]
+    cl = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+          0.00943887047, 1.00167406, 2.83297682]
+    ps, pl = np.full_like(x, cs[0]), np.full_like(x, cl[0])
+    for c1, c2 in zip(cs[1:], cl[1:]):
+        ps, pl = c1 + ps * ws, c2 + pl * ws
+    y = np.where(small, ps, pl) * x
+    for _ in range(2):
+        with np.errstate(invalid="ignore", over="ignore"):
+            y = y - (_erf(y) - x) / (2.0 / np.sqrt(np.pi) * np.exp(-y * y))
+    y = np.where(x == 1, np.inf, np.where(x == -1, -np.inf, y))
+    return np.where(np.abs(x) > 1, np.nan, y)
+
+
+def _unary_op(name, forward, derivative, doc, backward_name=None, keep_int=False):
+    """A Function for y = f(x) with dL/dx = dL/dy * f'(x); ``derivative(x, y)`` builds f'
+    from ember ops on the saved input and output. Integer inputs become the default float
+    unless ``keep_int``."""
+
+    def fwd(ctx, x):
+        a = x._data if keep_int else _float_array(x)
+        with np.errstate(all="ignore"):
+            y = np.asarray(forward(a)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(x, y)
+        return y
+
+    def bwd(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * derivative(x, y) if derivative is not None else grad * 0
+
+    cls = type(name, (Function,), {"forward": staticmethod(fwd), "backward": staticmethod(bwd), "__doc__": doc,
+                                   "_backward_name": backward_name or f"{name}Backward0", "__module__": __name__})
+    return cls
+
+
+_LN2, _LN10 = float(np.log(2)), float(np.log(10))
+_UNARY = {
+    # name: (numpy forward, derivative in ember ops, docstring stating it)
+    "sqrt": (np.sqrt, lambda x, y: 0.5 / y, "y = sqrt(x).   dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."),
+    "rsqrt": (lambda a: 1 / np.sqrt(a), lambda x, y: -0.5 * y * y * y, "y = x^(-1/2).   dy/dx = -x^(-3/2) / 2 = -y^3 / 2."),
+    "exp2": (np.exp2, lambda x, y: y * _LN2, "y = 2^x.   dy/dx = 2^x ln 2."),
+    "expm1": (np.expm1, lambda x, y: y + 1, "y = e^x - 1.   dy/dx = e^x = y + 1."),
+    "log2": (np.log2, lambda x, y: 1 / (x * _LN2), "y = log2 x.   dy/dx = 1 / (x ln 2)."),
+    "log10": (np.log10, lambda x, y: 1 / (x * _LN10), "y = log10 x.   dy/dx = 1 / (x ln 10)."),
+    "log1p": (np.log1p, lambda x, y: 1 / (x + 1), "y = ln(1 + x).   dy/dx = 1 / (1 + x)."),
+    "sin": (np.sin, lambda x, y: x.cos(), "y = sin x.   dy/dx = cos x."),
+    "cos": (np.cos, lambda x, y: -x.sin(), "y = cos x.   dy/dx = -sin x."),
+    "tan": (np.tan, lambda x, y: 1 + y * y, "y = tan x.   dy/dx = 1 / cos^2 x = 1 + tan^2 x."),
+    "asin": (np.arcsin, lambda x, y: (1 - x * x).rsqrt(), "y = asin x.   dy/dx = 1 / sqrt(1 - x^2)."),
+    "acos": (np.arccos, lambda x, y: -(1 - x * x).rsqrt(), "y = acos x.   dy/dx = -1 / sqrt(1 - x^2)."),
+    "atan": (np.arctan, lambda x, y: 1 / (1 + x * x), "y = atan x.   dy/dx = 1 / (1 + x^2)."),
+    "sinh": (np.sinh, lambda x, y: x.cosh(), "y = sinh x.   dy/dx = cosh x."),
+    "cosh": (np.cosh, lambda x, y: x.sinh(), "y = cosh x.   dy/dx = sinh x."),
+    "asinh": (np.arcsinh, lambda x, y: (x * x + 1).rsqrt(), "y = asinh x.   dy/dx = 1 / sqrt(x^2 + 1)."),
+    "acosh": (np.arccosh, lambda x, y: (x * x - 1).rsqrt(), "y = acosh x.   dy/dx = 1 / sqrt(x^2 - 1)."),
+    "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x), "y = atanh x.   dy/dx = 1 / (1 - x^2)."),
+    "reciprocal": (lambda a: 1 / a, lambda x, y: -y * y, "y = 1/x.   dy/dx = -1/x^2 = -y^2."),
+    "erf": (_erf, lambda x, y: (-x * x).exp() * (2 / np.sqrt(np.pi)),
+            "y = erf x.   dy/dx = 2/sqrt(pi) e^(-x^2) (the normal density, rescaled)."),
+    "erfc": (lambda a: 1 - _erf(a), lambda x, y: (-x * x).exp() * (-2 / np.sqrt(np.pi)),
+             "y = 1 - erf x.   dy/dx = -2/sqrt(pi) e^(-x^2)."),
+    "erfinv": (_erfinv, lambda x, y: (y * y).exp() * (np.sqrt(np.pi) / 2),
+               "y = erf^-1(x).   dy/dx = 1 / erf'(y) = sqrt(pi)/2 e^(y^2)."),
+    "deg2rad": (np.deg2rad, lambda x, y: np.pi / 180, "y = x pi / 180.   dy/dx = pi / 180."),
+    "rad2deg": (np.rad2deg, lambda x, y: 180 / np.pi, "y = x 180 / pi.   dy/dx = 180 / pi."),
+    "frac": (lambda a: a - np.trunc(a), lambda x, y: 1, "y = x - trunc(x).   dy/dx = 1 (almost everywhere)."),
+}
+_STEP = {  # piecewise-constant functions: zero gradient, integers stay integers
+    "floor": (np.floor, "y = floor x: a step function, so dy/dx = 0 wherever it exists."),
+    "ceil": (np.ceil, "y = ceil x.   dy/dx = 0."),
+    "trunc": (np.trunc, "y = trunc x (toward zero).   dy/dx = 0."),
+    "sign": (np.sign, "y = sign x.   dy/dx = 0 (PyTorch takes 0 at 0 too)."),
+}
+
+_UNARY_CLASSES = {}
+for _name, (_f, _d, _doc) in _UNARY.items():
+    _cls_name = _name.capitalize() if _name != "log1p" else "Log1P"
+    _cls_name = {"deg2rad": "Deg2Rad", "rad2deg": "Rad2Deg"}.get(_name, _cls_name)
+    _UNARY_CLASSES[_name] = _unary_op(_cls_name, _f, _d, _doc)
+for _name, (_f, _doc) in _STEP.items():
+    _UNARY_CLASSES[_name] = _unary_op(_name.capitalize(), _f, None, _doc, keep_int=True)
+
+
+def _unary_function(name):
+    cls = _UNARY_CLASSES[name]
+
+    def fn(input, *, out=None):
+        if name == "sign" and input._data.dtype == np.bool_:
+            return _out(input.clone(), out)
+        if name in _STEP and name != "sign" and input._data.dtype.kind in "iub":
+            return _out(input.clone(), out)
+        return _out(cls.apply(input), out)
+    fn.__name__ = name
+    fn.__doc__ = cls.__doc__
+    return fn
+
+
+for _name in list(_UNARY) + list(_STEP):
+    globals()[_name] = _unary_function(_name)
+
+
+class Abs(Function):
+    """y = |x|.   dy/dx = sign(x) (0 at 0, as PyTorch takes it)."""
+
+    _backward_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * x.sign()
+
+
+def abs(input, *, out=None):
+    """|input| elementwise."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return _out(Abs.apply(input), out)
+
+
+absolute = abs
+
+
+def sgn(input):
+    return sign(input)
+
+
+def square(input):
+    """input * input (PyTorch records it as a power: PowBackward0)."""
+    return pow(input, 2)
+
+
+# --- powers -------------------------------------------------------------------------------------------
+class PowScalar(Function):
+    """y = x^p for a number p.   dy/dx = p x^(p-1)."""
+
+    _backward_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p):
+        a = x._data
+        if a.dtype.kind in "iub" and isinstance(p, float):
+            a = a.astype(_dtype.get_default_dtype().np)
+        if a.dtype.kind in "iu" and isinstance(p, int) and p < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        ctx.save_for_backward(x)
+        ctx.p = p
+        with np.errstate(all="ignore"):
+            return np.power(a, p if a.dtype.kind != "b" else int(p)).astype(
+                a.dtype if a.dtype.kind != "b" else np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return grad * 0, None
+        return grad * p * (x ** (p - 1) if p != 2 else x), None
+
+
+class PowTensor(Function):
+    """y = x^e for tensors.   dy/dx = e x^(e-1),   dy/de = x^e ln x (taken as 0 where x = 0
+    and e >= 0, as PyTorch does)."""
+
+    _backward_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, x, e):
+        a, b = binary_arrays(x, e)
+        if a.dtype.kind in "iu" and np.any(np.asarray(b) < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with np.errstate(all="ignore"):
+            y = np.power(a, b)
+        ctx.save_for_backward(x, e, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, e, y = ctx.saved_tensors
+        nx, ne = ctx.needs_input_grad[:2]
+        gx = grad * e * x ** (e - 1) if nx else None
+        ge = None
+        if ne:
+            ge = grad * y * _safe_log(x)
+        return gx, ge
+
+
+def _safe_log(x):
+    from .indexing import where as _where
+    return _where(x == 0, x * 0, x.abs().log())
+
+
+class PowBase(Function):
+    """y = b^x for a number b.   dy/dx = b^x ln b."""
+
+    _backward_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, b, x):
+        a = _float_array(x) if isinstance(b, float) or x._data.dtype.kind == "f" else x._data
+        ctx.b = b
+        with np.errstate(all="ignore"):
+            if a.dtype.kind in "iu" and (a < 0).any():  # integer powers: b^-n truncates toward zero
+                whole = np.power(np.asarray(b, a.dtype), np.abs(a))
+                frac = np.asarray(1 if b == 1 else 0, a.dtype) if b != -1 else np.where(a % 2 == 0, 1, -1)
+                y = np.where(a < 0, frac, whole).astype(a.dtype)
+            else:
+                y = np.power(np.asarray(b, a.dtype), a)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return None, grad * y * float(np.log(ctx.b))
+
+
+def pow(input, exponent, *, out=None):
+    """input ** exponent (tensor or number on either side)."""
+    if not isinstance(input, Tensor):
+        return _out(PowBase.apply(input, exponent), out)
+    if isinstance(exponent, Tensor):
+        return _out(PowTensor.apply(input, exponent), out)
+    return _out(PowScalar.apply(input, exponent), out)
+
+
+def float_power(input, exponent):
+    """pow computed in float64."""
+    x = input.double() if isinstance(input, Tensor) else input
+    e = exponent.double() if isinstance(exponent, Tensor) else exponent
+    return pow(x, e)
+
+
+def _rpow(self, other):
+    return PowBase.apply(other, self)
+
+
+# --- clamping and binary elementwise -------------------------------------------------------------------
+class Clamp(Function):
+    """y = min(max(x, lo), hi) for numbers lo, hi.   dy/dx = 1 where lo <= x <= hi, else 0."""
+
+    _backward_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        a = x._data
+        if a.dtype.kind in "iub" and (isinstance(lo, float) or isinstance(hi, float)):
+            a = a.astype(_dtype.get_default_dtype().np)
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        y = a
+        if lo is not None:
+            y = np.maximum(y, np.asarray(lo, a.dtype))
+        if hi is not None:
+            y = np.minimum(y, np.asarray(hi, a.dtype))
+        return y if y is not a else a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        mask = np.ones(x._data.shape, bool)
+        if lo is not None:
+            mask &= x._data >= lo
+        if hi is not None:
+            mask &= x._data <= hi
+        return grad * Tensor._make(mask), None, None
+
+
+class ClampTensor(Function):
+    """y = min(max(x, lo), hi) with tensor bounds.   The gradient goes to x where x is within
+    the bounds, to lo where lo won, to hi where hi won."""
+
+    _backward_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        y = x._data
+        if lo is not None:
+            y = np.maximum(y, lo._data if isinstance(lo, Tensor) else lo)
+        if hi is not None:
+            y = np.minimum(y, hi._data if isinstance(hi, Tensor) else hi)
+        ctx.save_for_backward(x, lo if isinstance(lo, Tensor) else None, hi if isinstance(hi, Tensor) else None)
+        ctx.bounds = (lo, hi)
+        return np.asarray(y).astype(x._data.dtype, copy=y is x._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, lo_t, hi_t = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        a = x._data
+        lo_a = lo_t._data if lo_t is not None else lo
+        hi_a = hi_t._data if hi_t is not None else hi
+        x_ok = np.ones(a.shape, bool) if lo_a is None else a >= lo_a
+        if hi_a is not None:
+            x_ok = x_ok & (a <= hi_a)
+        lo_win = None if lo_a is None else (a < lo_a) & (True if hi_a is None else np.asarray(lo_a) <= hi_a)
+        hi_win = None if hi_a is None else (~x_ok) & ~(lo_win if lo_win is not None else False)
+        m = lambda b: Tensor._make(np.asarray(b))  # noqa: E731
+        return (grad * m(x_ok), grad * m(lo_win) if lo_t is not None else None,
+                grad * m(hi_win) if hi_t is not None else None)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit values to [min, max] (either may be None, a number or a tensor)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _out(ClampTensor.apply(input, min, max), out)
+    return _out(Clamp.apply(input, min, max), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+class Maximum(Function):
+    """y = max(a, b).   The gradient goes to the larger input, half each on ties."""
+
+    _backward_name = "MaximumBackward0"
+    _pick = staticmethod(np.maximum)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = binary_arrays(a, b)
+        ctx.save_for_backward(a, b)
+        return type(ctx)._forward_cls._pick(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        x, y = a._data, b._data
+        win = (x > y) if type(ctx)._forward_cls._pick is np.maximum or \
+            type(ctx)._forward_cls._pick is np.fmax else (x < y)
+        if type(ctx)._forward_cls._pick in (np.fmax, np.fmin):
+            win = win | np.isnan(y)
+        tie = (x == y)
+        wa = Tensor._make(win + 0.5 * tie)
+        return grad * wa, grad * (1 - wa)
+
+
+class Minimum(Maximum):
+    """y = min(a, b).   The gradient goes to the smaller input, half each on ties."""
+
+    _backward_name = "MinimumBackward0"
+    _pick = staticmethod(np.minimum)
+
+
+class Fmax(Maximum):
+    """max ignoring NaN.   Gradient as maximum."""
+
+    _backward_name = "FmaxBackward0"
+    _pick = staticmethod(np.fmax)
+
+
+class Fmin(Maximum):
+    """min ignoring NaN.   Gradient as minimum."""
+
+    _backward_name = "FminBackward0"
+    _pick = staticmethod(np.fmin)
+
+
+def maximum(input, other, *, out=None):
+    return _out(Maximum.apply(input, other), out)
+
+
+def minimum(input, other, *, out=None):
+    return _out(Minimum.apply(input, other), out)
+
+
+def fmax(input, other, *, out=None):
+    return _out(Fmax.apply(input, other), out)
+
+
+def fmin(input, other, *, out=None):
+    return _out(Fmin.apply(input, other), out)
+
+
+class Atan2(Function):
+    """y = atan2(a, b).   dy/da = b / (a^2 + b^2),   dy/db = -a / (a^2 + b^2)."""
+
+    _backward_name = "Atan2Backward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = binary_arrays(a, b)
+        if x.dtype.kind != "f":
+            x, y = x.astype(_dtype.get_default_dtype().np), np.asarray(y).astype(_dtype.get_default_dtype().np)
+        ctx.save_for_backward(a, b)
+        return np.arctan2(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        r = a * a + b * b
+        return grad * b / r, -grad * a / r
+
+
+def atan2(input, other, *, out=None):
+    return _out(Atan2.apply(input, other), out)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    """sqrt(a^2 + b^2)."""
+    return (input * input + other * other).sqrt()
+
+
+def logaddexp(input, other):
+    """log(e^a + e^b), computed as max + log1p(e^-|a-b|) so it never overflows."""
+    m = maximum(input, other)
+    return m + (-(input - other).abs()).exp().log1p()
+
+
+def logit(input, eps=None):
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    p = input.clamp(eps, 1 - eps) if eps is not None else input
+    return (p / (1 - p)).log()
+
+
+def xlogy(input, other):
+    """x log y, defined as 0 where x == 0 (even if y == 0)."""
+    from .indexing import where as _where
+    if not isinstance(input, Tensor):
+        input = to_tensor(input)
+    if not isinstance(other, Tensor):
+        other = to_tensor(other)
+    safe = _where(input == 0, other * 0 + 1, other)
+    return _where(input == 0, input * 0, input * safe.log())
+
+
+def lerp(input, end, weight):
+    """input + weight (end - input)."""
+    return input + weight * (end - input)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 * tensor2."""
+    return input + value * tensor1 * tensor2
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 / tensor2."""
+    return input + value * tensor1 / tensor2
+
+
+class Round(Function):
+    """y = x rounded half to even (to ``decimals`` places).   dy/dx = 0."""
+
+    _backward_name = "RoundBackward0"
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        return np.round(x._data, decimals) if x._data.dtype.kind == "f" else x._data.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+class RoundDecimals(Round):
+    _backward_name = "RoundBackward1"
+
+
+def round(input, *, decimals=0):
+    return (Round if decimals == 0 else RoundDecimals).apply(input, decimals)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN -> nan, +inf -> posinf (default: the dtype's max), -inf -> neginf."""
+    a = input._data
+    if a.dtype.kind != "f":
+        return input.clone()
+    from .indexing import where as _where
+    info = np.finfo(a.dtype)
+    out = _where(input.isnan(), Tensor._make(np.asarray(nan, a.dtype)), input)
+    out = _where(out == np.inf, Tensor._make(np.asarray(info.max if posinf is None else posinf, a.dtype)), out)
+    return _where(out == -np.inf, Tensor._make(np.asarray(info.min if neginf is None else neginf, a.dtype)), out)
+
+
+# --- bitwise and logical ---------------------------------------------------------------------------------
+def _bitwise(ufunc, name):
+    def op(input, other, *, out=None):
+        x, y = binary_arrays(input, other)
+        if np.asarray(x).dtype.kind == "f" or np.asarray(y).dtype.kind == "f":
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        return _out(Tensor._make(np.asarray(ufunc(x, y))), out)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name.replace('_', ' ')} (integer and bool tensors)."
+    return op
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+
+
+def bitwise_not(input, *, out=None):
+    if input._data.dtype.kind == "f":
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+    return _out(Tensor._make(np.invert(input._data)), out)
+
+
+def _logical(ufunc, name):
+    def op(input, other, *, out=None):
+        a = input._data if isinstance(input, Tensor) else np.asarray(input)
+        b = other._data if isinstance(other, Tensor) else np.asarray(other)
+        return _out(Tensor._make(np.asarray(ufunc(a.astype(bool), b.astype(bool)))), out)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name.replace('_', ' ')}, as a bool tensor."
+    return op
+
+
+logical_and = _logical(np.logical_and, "logical_and")
+logical_or = _logical(np.logical_or, "logical_or")
+logical_xor = _logical(np.logical_xor, "logical_xor")
+
+
+def logical_not(input, *, out=None):
+    return _out(Tensor._make(np.logical_not(input._data)), out)
+
+
+def _rbitwise(fn):
+    return lambda self, other: fn(to_tensor(other), self)
+
+
+_INPLACE = {}
+for _name in list(_UNARY) + list(_STEP) + ["abs", "square"]:
+    _INPLACE[_name + "_"] = (lambda f: lambda self: apply_inplace(self, f))(globals()[_name])
+_INPLACE.update(
+    pow_=lambda self, e: apply_inplace(self, pow, e),
+    clamp_=lambda self, min=None, max=None: apply_inplace(self, clamp, min, max),
+    clip_=lambda self, min=None, max=None: apply_inplace(self, clamp, min, max),
+    clamp_min_=lambda self, m: apply_inplace(self, clamp_min, m),
+    clamp_max_=lambda self, m: apply_inplace(self, clamp_max, m),
+    round_=lambda self, decimals=0: apply_inplace(self, round, decimals=decimals),
+    lerp_=lambda self, end, weight: apply_inplace(self, lerp, end, weight),
+    addcmul_=lambda self, t1, t2, value=1: apply_inplace(self, addcmul, t1, t2, value=value),
+    addcdiv_=lambda self, t1, t2, value=1: apply_inplace(self, addcdiv, t1, t2, value=value),
+    nan_to_num_=lambda self, nan=0.0, posinf=None, neginf=None: apply_inplace(self, nan_to_num, nan, posinf, neginf),
+    logit_=lambda self, eps=None: apply_inplace(self, logit, eps),
+    bitwise_and_=lambda self, o: apply_inplace(self, bitwise_and, o),
+    bitwise_or_=lambda self, o: apply_inplace(self, bitwise_or, o),
+    bitwise_xor_=lambda self, o: apply_inplace(self, bitwise_xor, o),
+    logical_not_=lambda self: apply_inplace(self, logical_not),
+    __ipow__=lambda self, e: apply_inplace(self, pow, e),
+    __iand__=lambda self, o: apply_inplace(self, bitwise_and, o),
+    __ior__=lambda self, o: apply_inplace(self, bitwise_or, o),
+    __ixor__=lambda self, o: apply_inplace(self, bitwise_xor, o),
+)
+
+_MATH = list(_UNARY) + list(_STEP) + [
+    "abs", "absolute", "sgn", "square", "pow", "float_power", "clamp", "clip", "clamp_min", "clamp_max", "maximum",
+    "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "logit", "xlogy", "lerp", "addcmul",
+    "addcdiv", "round", "nan_to_num", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "logical_and",
+    "logical_or", "logical_xor", "logical_not"]
+__all__ += _MATH
+methods(*(globals()[n] for n in _MATH), **_INPLACE, __pow__=pow, __rpow__=_rpow, __abs__=abs,
+        __and__=bitwise_and, __or__=bitwise_or, __xor__=bitwise_xor, __invert__=lambda self: (
+            logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)),
+        __rand__=_rbitwise(bitwise_and), __ror__=_rbitwise(bitwise_or), __rxor__=_rbitwise(bitwise_xor),
+        arcsin=globals()["asin"], arccos=globals()["acos"], arctan=globals()["atan"])
