@@ -56,6 +56,8 @@ def binary_arrays(a, b):
         x = a._data
         if isinstance(b, Tensor):
             y = b._data
+            if x.shape != y.shape:
+                check_broadcast(x.shape, y.shape)
             if x.dtype == y.dtype:
                 return x, y
             rt = _dtype.result_type(a, b).np
@@ -65,6 +67,16 @@ def binary_arrays(a, b):
         y, x = _with_scalar(b._data, a, b, a)
         return x, y
     raise TypeError(f"expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
+
+
+def check_broadcast(sa, sb):
+    """PyTorch's RuntimeError for shapes that do not broadcast (NumPy raises ValueError)."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for d in range(n - 1, -1, -1):
+        if pa[d] != pb[d] and pa[d] != 1 and pb[d] != 1:
+            raise RuntimeError(f"The size of tensor a ({pa[d]}) must match the size of tensor b ({pb[d]}) at "
+                               f"non-singleton dimension {d}")
 
 
 def _with_scalar(x, s, t, scalar):

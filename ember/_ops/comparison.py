@@ -10,23 +10,10 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._util import binary_arrays, methods
+from ._util import binary_arrays, methods, check_broadcast
 from .pointwise import _out
 
 _NUMBERS = (int, float, bool, np.number, np.bool_)
-
-
-def check_broadcast(x, y):
-    """PyTorch's error for shapes that do not broadcast, naming the first mismatching dim
-    counted from the right."""
-    sx, sy = np.shape(x), np.shape(y)
-    n = len(sx) if len(sx) > len(sy) else len(sy)
-    for i in range(1, n + 1):
-        a = sx[-i] if i <= len(sx) else 1
-        b = sy[-i] if i <= len(sy) else 1
-        if a != b and a != 1 and b != 1:
-            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
-                               f"non-singleton dimension {n - i}")
 
 
 def _compare(ufunc, name, doc):
@@ -34,8 +21,7 @@ def _compare(ufunc, name, doc):
         if not isinstance(input, Tensor) or not isinstance(other, (Tensor,) + _NUMBERS):
             raise TypeError(f"{name}() received an invalid combination of arguments - got "
                             f"({type(input).__name__}, {type(other).__name__})")
-        x, y = binary_arrays(input, other)
-        check_broadcast(x, y)
+        x, y = binary_arrays(input, other)  # raises PyTorch's error for shapes that do not broadcast
         return _out(Tensor._make(np.asarray(ufunc(x, y))), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
@@ -77,7 +63,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol}")
-    check_broadcast(a, b)
+    check_broadcast(np.shape(a), np.shape(b))
     close = a == b
     if equal_nan and a.dtype.kind == "f":
         close |= np.isnan(a) & np.isnan(b)

@@ -48,9 +48,14 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         x, y = binary_arrays(a, b)
-        if np.asarray(x).dtype == np.bool_ and np.asarray(y).dtype == np.bool_:
+        a_bool = a._data.dtype == np.bool_ if isinstance(a, Tensor) else isinstance(a, bool)
+        b_bool = b._data.dtype == np.bool_ if isinstance(b, Tensor) else isinstance(b, bool)
+        if a_bool and b_bool:
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
+        if a_bool or b_bool:
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         ctx.alpha = alpha
         if alpha == 1:
             return np.asarray(x - y)

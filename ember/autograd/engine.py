@@ -234,7 +234,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         return None
     for i, r in enumerate(results):
         if r is None and not allow_unused and not accumulate:
-            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                                "Set allow_unused=True if this is the desired behavior.")
     return results
 

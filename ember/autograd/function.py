@@ -206,15 +206,16 @@ class BackwardCFunction(Node):
 
 
 def _modified_message(t, version):
+    import re
     from .._tensor import _legacy_type_name
     where = ""
-    if t.grad_fn is not None:
-        where = f", which is output {t._output_nr} of {t.grad_fn.name()},"
+    if t.grad_fn is not None:  # PyTorch names the forward op: MulBackward0 -> Mul
+        where = f", which is output {t._output_nr} of {re.sub(r'Backward[0-9]*$', '', t.grad_fn.name())},"
     return ("one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{_legacy_type_name(t)} {list(t._data.shape)}]{where} is at version "
             f"{t._vc[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
             "the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True).")
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class FunctionMeta(type):
