@@ -8,7 +8,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import binary_arrays, methods, apply_inplace, to_tensor, save_operands, saved_operands
+from ._util import binary_arrays, methods, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad
 
 
 def _float_array(t):
@@ -219,19 +219,43 @@ def _rtruediv(self, other):
     return Div.apply(to_tensor(other), self) if not isinstance(other, Tensor) else Div.apply(other, self)
 
 
+def _direct(self, ufunc, other, alpha=1):
+    """The common case of an in-place update with nothing to record (optimizer steps under
+    ``no_grad``): one NumPy ufunc writing straight into ``self``'s memory. Returns False when
+    the general path is needed (a graph to record, a dtype or shape it must check)."""
+    if needs_grad(self, other) or self._data.dtype.kind != "f":
+        return False
+    if isinstance(other, Tensor):
+        y = other._data
+        if y.dtype.kind != "f" or y.ndim > self._data.ndim:
+            return False
+    elif isinstance(other, (int, float)) and not isinstance(other, bool):
+        y = other
+    else:
+        return False
+    try:
+        ufunc(self._data, y if alpha == 1 else y * alpha, out=self._data, casting="same_kind")
+    except (ValueError, TypeError):
+        return False
+    self._vc[0] += 1
+    return True
+
+
 def add_(self, other, *, alpha=1):
-    return apply_inplace(self, add, other, alpha=alpha)
+    return self if _direct(self, np.add, other, alpha) else apply_inplace(self, add, other, alpha=alpha)
 
 
 def sub_(self, other, *, alpha=1):
-    return apply_inplace(self, sub, other, alpha=alpha)
+    return self if _direct(self, np.subtract, other, alpha) else apply_inplace(self, sub, other, alpha=alpha)
 
 
 def mul_(self, other):
-    return apply_inplace(self, mul, other)
+    return self if _direct(self, np.multiply, other) else apply_inplace(self, mul, other)
 
 
 def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None and _direct(self, np.true_divide, other):
+        return self
     return apply_inplace(self, div, other, rounding_mode=rounding_mode)
 
 
