@@ -104,6 +104,8 @@ def _check_bounds(a, idx):
 class BasicIndex(Function):
     """y = x[idx] (a view).   dL/dx = zeros with dL/dy placed at the viewed positions."""
 
+    _accumulate = False
+
     @staticmethod
     def forward(ctx, x, idx):
         ctx.meta = (x._data.shape, idx)
@@ -112,7 +114,7 @@ class BasicIndex(Function):
     @staticmethod
     def backward(ctx, g):
         shape, idx = ctx.meta
-        return IndexPutZeros.apply(g, shape, idx, False), None
+        return IndexPutZeros.apply(g, shape, idx, ctx._forward_cls._accumulate), None
 
 
 def _named(base, name):
@@ -122,21 +124,12 @@ def _named(base, name):
 _BASIC = {k: _named(BasicIndex, f"{k}Backward0") for k in ("Select", "Slice", "Unsqueeze", "Alias")}
 
 
-class AdvancedIndex(Function):
+class AdvancedIndex(BasicIndex):
     """y = x[idx] with integer/boolean index arrays (a copy).   dL/dx: scatter-add dL/dy back
     to the picked positions (a position picked twice gets both gradients)."""
 
     _backward_name = "IndexBackward0"
-
-    @staticmethod
-    def forward(ctx, x, idx):
-        ctx.meta = (x._data.shape, idx)
-        return x._data[idx]
-
-    @staticmethod
-    def backward(ctx, g):
-        shape, idx = ctx.meta
-        return IndexPutZeros.apply(g, shape, idx, True), None
+    _accumulate = True
 
 
 class IndexPutZeros(Function):

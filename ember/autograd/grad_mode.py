@@ -67,33 +67,28 @@ class _Mode:
         return self.__class__()
 
 
-class no_grad(_Mode):
+class _FixedMode(_Mode):
+    """A mode with no argument; ``@mode`` without parentheses works too, as in PyTorch."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is not None and callable(orig_func):
+            return cls()(orig_func)
+        return super().__new__(cls)
+
+    def __init__(self, orig_func=None):
+        pass
+
+
+class no_grad(_FixedMode):
     """Context manager and decorator: operations inside record no graph."""
 
     _enable = False
 
-    def __new__(cls, orig_func=None):
-        # ``@no_grad`` without parentheses is accepted by PyTorch too.
-        if orig_func is not None and callable(orig_func):
-            return cls()(orig_func)
-        return super().__new__(cls)
 
-    def __init__(self, orig_func=None):
-        pass
-
-
-class enable_grad(_Mode):
+class enable_grad(_FixedMode):
     """Context manager and decorator: operations inside record a graph again."""
 
     _enable = True
-
-    def __new__(cls, orig_func=None):
-        if orig_func is not None and callable(orig_func):
-            return cls()(orig_func)
-        return super().__new__(cls)
-
-    def __init__(self, orig_func=None):
-        pass
 
 
 class set_grad_enabled(_Mode):
