@@ -43,6 +43,12 @@ def relu(input, inplace=False):
     return input.relu_() if inplace else pointwise.relu(input)
 
 
+def prelu(input, weight):
+    """x where x >= 0, weight * x elsewhere (weight broadcast along the channel dim)."""
+    w = weight.reshape((-1,) + (1,) * (input.dim() - 2)) if input.dim() > 1 and weight.numel() > 1 else weight
+    return ember.where(input >= 0, input, w * input)
+
+
 def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
@@ -546,6 +552,87 @@ batch_norm = _norm.batch_norm
 layer_norm = _norm.layer_norm
 group_norm = _norm.group_norm
 instance_norm = _norm.instance_norm
+
+
+
+# --- resampling -----------------------------------------------------------------------------------
+def _source_coords(out_size, in_size, scale, align_corners, mode):
+    """Where each output pixel samples the input (PyTorch's coordinate conventions)."""
+    import numpy as np
+    dst = np.arange(out_size, dtype=np.float64)
+    if mode == "nearest":
+        s = (1.0 / scale) if scale else in_size / out_size
+        return np.minimum(np.floor(dst * s).astype(np.int64), in_size - 1)
+    if align_corners:
+        return dst * ((in_size - 1) / (out_size - 1) if out_size > 1 else 0.0)
+    s = (1.0 / scale) if scale else in_size / out_size
+    return np.maximum((dst + 0.5) * s - 0.5, 0.0)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dims: 'nearest' picks the source pixel, 'linear'/'bilinear' blend
+    the two nearest source pixels per dim (a weighted sum, so gradients flow to both)."""
+    import numpy as np
+    from .._tensor import Tensor
+    if mode not in ("nearest", "linear", "bilinear"):
+        raise NotImplementedError(f"torch.nn.functional.interpolate(mode='{mode}') is not supported by ember")
+    if antialias:
+        raise NotImplementedError("torch.nn.functional.interpolate(antialias=True) is not supported by ember")
+    nd = input.dim() - 2
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    in_sizes = list(input.shape[2:])
+    if size is not None:
+        out_sizes = [size] * nd if isinstance(size, int) else list(size)
+        scales = [None] * nd
+    else:
+        scales = [scale_factor] * nd if isinstance(scale_factor, (int, float)) else list(scale_factor)
+        out_sizes = [int(np.floor(s * f)) for s, f in zip(in_sizes, scales)]
+        if recompute_scale_factor:
+            scales = [None] * nd
+    out = input
+    for k in range(nd):
+        dim = 2 + k
+        src = _source_coords(out_sizes[k], in_sizes[k], scales[k], align_corners, mode)
+        if mode == "nearest":
+            out = out.index_select(dim, Tensor._make(src))
+            continue
+        i0 = np.floor(src).astype(np.int64)
+        i1 = np.minimum(i0 + 1, in_sizes[k] - 1)
+        w = (src - i0).astype(input._data.dtype).reshape((-1,) + (1,) * (nd - 1 - k))
+        lo, hi = out.index_select(dim, Tensor._make(i0)), out.index_select(dim, Tensor._make(i1))
+        out = lo + (hi - lo) * Tensor._make(w)
+    return out
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    n = len(lead)
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    n = len(lead)
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch.nn.functional")

@@ -20,3 +20,4 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: F4
 from .activation_attention import MultiheadAttention  # noqa: F401
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,  # noqa: F401
                           TransformerDecoderLayer)
+from .extra import PReLU, Upsample, PixelShuffle, PixelUnshuffle, DataParallel  # noqa: F401
