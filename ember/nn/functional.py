@@ -155,6 +155,13 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 from .._ops.embedding import embedding  # noqa: E402,F401
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    from .modules.sparse import embedding_bag as bag
+    return bag(input, weight, offsets, max_norm, norm_type, mode, per_sample_weights, include_last_offset,
+               padding_idx)
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(Q K^T / sqrt(d) + mask) V (see ``nn/modules/activation_attention.py``)."""

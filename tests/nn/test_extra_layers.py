@@ -34,3 +34,19 @@ def test_modules_print_like_pytorch_and_data_parallel_is_transparent():
     e.load_state_dict({k: ember.from_numpy(v.numpy().copy()) for k, v in t.state_dict().items()})
     x = np.ones((1, 2), np.float32)
     np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_embedding_bag_matches_pytorch():
+    for kw, args in [(dict(mode="mean"), ([1, 2, 4, 5, 4], [0, 2])), (dict(mode="sum"), ([[1, 2], [4, 5]], None)),
+                     (dict(mode="max"), ([1, 2, 4, 5, 4, 9], [0, 3])),
+                     (dict(mode="sum", padding_idx=2), ([1, 2, 4, 2], [0, 2]))]:
+        t, e = torch.nn.EmbeddingBag(10, 3, **kw), ember.nn.EmbeddingBag(10, 3, **kw)
+        assert repr(e) == repr(t)
+        e.load_state_dict({k: ember.from_numpy(v.detach().numpy().copy()) for k, v in t.state_dict().items()})
+        idx, off = args
+        ot = t(torch.tensor(idx), None if off is None else torch.tensor(off))
+        oe = e(ember.tensor(idx), None if off is None else ember.tensor(off))
+        np.testing.assert_allclose(oe.detach().numpy(), ot.detach().numpy(), rtol=1e-6)
+        ot.sum().backward()
+        oe.sum().backward()
+        np.testing.assert_allclose(e.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-6)
