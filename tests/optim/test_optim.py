@@ -113,6 +113,9 @@ SCHEDULERS = [
     ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=1e-5)),
     ("OneCycleLR", dict(max_lr=0.01, total_steps=20)),
     ("OneCycleLR", dict(max_lr=0.01, total_steps=20, anneal_strategy="linear", three_phase=True)),
+    ("CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=4)),
+    ("CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=3, step_size_down=5, mode="triangular2")),
+    ("CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=3, mode="exp_range", gamma=0.9)),
 ]
 
 
