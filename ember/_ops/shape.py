@@ -769,33 +769,25 @@ def broadcast_shapes(*shapes):
 
 # --- triangles and diagonals ------------------------------------------------------------------------
 class Tril(Function):
-    """y = x with elements above diagonal k zeroed.   The gradient is masked the same way."""
+    """y = x with elements above diagonal k zeroed (``Triu``: below).   The gradient is
+    masked the same way."""
 
     _backward_name = "TrilBackward0"
+    _np = staticmethod(np.tril)
 
     @staticmethod
     def forward(ctx, x, k):
         ctx.k = k
-        return np.tril(x._data, k)
+        return ctx._forward_cls._np(x._data, k)
 
     @staticmethod
     def backward(ctx, g):
-        return Tril.apply(g, ctx.k), None
+        return ctx._forward_cls.apply(g, ctx.k), None
 
 
-class Triu(Function):
-    """y = x with elements below diagonal k zeroed.   The gradient is masked the same way."""
-
+class Triu(Tril):
     _backward_name = "TriuBackward0"
-
-    @staticmethod
-    def forward(ctx, x, k):
-        ctx.k = k
-        return np.triu(x._data, k)
-
-    @staticmethod
-    def backward(ctx, g):
-        return Triu.apply(g, ctx.k), None
+    _np = staticmethod(np.triu)
 
 
 def tril(input, diagonal=0, *, out=None):

@@ -170,6 +170,16 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0, std, generator)
 
 
+def _default_layer_init(weight, bias):
+    """Linear and convolution layers' default: kaiming_uniform_(a=sqrt(5)) for the weight,
+    i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same range."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)
+
+
 def orthogonal_(tensor, gain=1, generator=None):
     """A (semi-)orthogonal matrix: the Q of a QR decomposition of a normal matrix, with the
     signs of R's diagonal folded in so the distribution is uniform (Haar)."""

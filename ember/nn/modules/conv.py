@@ -1,6 +1,5 @@
 """``Conv1d``, ``Conv2d``, ``ConvTranspose1d``, ``ConvTranspose2d`` (see ``ember/_ops/conv.py``
 for how a convolution becomes one matrix product)."""
-import math
 
 from ..._ops.conv import tuple_n
 from ..._ops.creation import empty
@@ -54,12 +53,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init(self.weight, self.bias)
 
     def extra_repr(self):
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
