@@ -602,9 +602,10 @@ _UNARY_CLASSES = {}
 for _name, (_f, _d, _doc) in _UNARY.items():
     _cls_name = _name.capitalize() if _name != "log1p" else "Log1P"
     _cls_name = {"deg2rad": "Deg2Rad", "rad2deg": "Rad2Deg"}.get(_name, _cls_name)
-    _UNARY_CLASSES[_name] = _unary_op(_cls_name, _f, _d, _doc)
+    _UNARY_CLASSES[_name] = globals()[_cls_name] = _unary_op(_cls_name, _f, _d, _doc)
 for _name, (_f, _doc) in _STEP.items():
-    _UNARY_CLASSES[_name] = _unary_op(_name.capitalize(), _f, None, _doc, keep_int=True)
+    _UNARY_CLASSES[_name] = globals()[_name.capitalize()] = _unary_op(_name.capitalize(), _f, None, _doc,
+                                                                      keep_int=True)
 
 
 def _unary_function(name):
