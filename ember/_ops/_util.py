@@ -166,8 +166,8 @@ def write_into(self, r):
 def save_operands(ctx, *operands):
     """Save a binary op's operands for backward: tensors through ``save_for_backward`` (so
     in-place changes are caught), Python numbers as they are."""
-    ctx.save_for_backward(*(o if isinstance(o, Tensor) else None for o in operands))
-    ctx.numbers = tuple(None if isinstance(o, Tensor) else o for o in operands)
+    ctx.save_for_backward(*[o if isinstance(o, Tensor) else None for o in operands])
+    ctx.numbers = [None if isinstance(o, Tensor) else o for o in operands]
 
 
 def saved_operands(ctx):

@@ -266,10 +266,17 @@ class Function(metaclass=FunctionMeta):
             finally:
                 _grad[0] = True
             return _wrap_plain(out)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         # edges are taken before forward runs: an in-place forward changes its input's grad_fn
-        ctx._next = tuple(grad_edge(a) if isinstance(a, Tensor) and a._requires_grad else None
-                          for a in args)
+        needs, edges = [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs.append(True)
+                edges.append(grad_edge(a))
+            else:
+                needs.append(False)
+                edges.append(None)
+        ctx.needs_input_grad = tuple(needs)
+        ctx._next = tuple(edges)
         _grad[0] = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
@@ -301,6 +308,14 @@ def _wrap_plain(out):
 
 def _wire_outputs(ctx, args, out):
     """Make ``ctx`` the ``grad_fn`` of every differentiable output and settle saved tensors."""
+    if out.__class__ is np.ndarray and ctx._dirty is None and ctx._non_diff is None and ctx._to_save is None:
+        # the common case: one fresh array and nothing saved
+        o = Tensor._make(out)
+        if out.dtype.kind == "f":
+            o._requires_grad = True
+            o.grad_fn = ctx
+        ctx._saved = ()
+        return o
     single = out.__class__ is not tuple
     outs = (out,) if single else out
     non_diff = ctx._non_diff
