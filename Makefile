@@ -18,6 +18,7 @@ test: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(PY) -m benchmarks.run
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks.training
 
 clean:
 	rm -rf .venv .pytest_cache
