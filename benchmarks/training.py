@@ -58,7 +58,7 @@ class SlowDataset:
         return np.full((3, 8, 8), i, np.float32)
 
 
-def loader_time(m, workers, n=400):
+def loader_time(m, workers, n=1600):
     dl = m.utils.data.DataLoader(SlowDataset(n), batch_size=16, num_workers=workers)
     start = time.perf_counter()
     for _ in dl:
@@ -82,7 +82,7 @@ def main():
                     training_step(torch, cnn_bn, (32, 3, 32, 32), adam), rounds, min_time)]
     report(rows, threads)
     e0, e2, t2 = loader_time(ember, 0), loader_time(ember, 2), loader_time(torch, 2)
-    print(f"slow dataset, 400 samples: ember 0 workers {e0:.2f} s, 2 workers {e2:.2f} s "
+    print(f"slow dataset, 1600 samples: ember 0 workers {e0:.2f} s, 2 workers {e2:.2f} s "
           f"(speed-up {e0 / e2:.2f}x); PyTorch 2 workers {t2:.2f} s (ratio {e2 / t2:.2f}x)")
 
 
