@@ -181,3 +181,28 @@ def test_legacy_and_cuda_errors(tmp_path):
     with pytest.raises(AssertionError):
         ember.load(tmp_path / "ok.pth", map_location="cuda")
     assert ember.load(tmp_path / "ok.pth", map_location="cpu")["w"].tolist() == [1.0, 1.0]
+
+
+def test_fuzzed_checkpoints_fail_cleanly(tmp_path):
+    """Byte flips and truncations of a real checkpoint either load or raise RuntimeError /
+    pickle.UnpicklingError — never another exception, a hang or a crash."""
+    good = tmp_path / "good.pth"
+    ember.save({"w": ember.arange(64.0).reshape(8, 8), "b": ember.ones(8), "n": 3}, good)
+    blob = good.read_bytes()
+    rng = np.random.default_rng(0)
+    bad = tmp_path / "bad.pth"
+    outcomes = set()
+    for trial in range(150):
+        data = bytearray(blob)
+        if trial % 3 == 0:
+            data = data[: rng.integers(0, len(data))]
+        else:
+            for pos in rng.integers(0, len(data), size=rng.integers(1, 8)):
+                data[pos] = rng.integers(0, 256)
+        bad.write_bytes(bytes(data))
+        try:
+            ember.load(bad)
+            outcomes.add("loaded")
+        except (RuntimeError, pickle.UnpicklingError):
+            outcomes.add("refused")
+    assert "refused" in outcomes
