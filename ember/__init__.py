@@ -69,5 +69,7 @@ from . import utils  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 
+from ._safetensors import save_safetensors, load_safetensors  # noqa: E402,F401
+
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch")

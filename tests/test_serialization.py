@@ -206,3 +206,22 @@ def test_fuzzed_checkpoints_fail_cleanly(tmp_path):
         except (RuntimeError, pickle.UnpicklingError):
             outcomes.add("refused")
     assert "refused" in outcomes
+
+
+def test_safetensors_interchange_with_the_safetensors_package(tmp_path):
+    import safetensors.numpy as st
+    tensors = {"w": ember.arange(12.0).reshape(3, 4), "i": ember.tensor([1, 2, 3]), "h": ember.ones(2).half(),
+               "b": ember.tensor([True, False])}
+    ember.save_safetensors(tensors, tmp_path / "e.safetensors", metadata={"epoch": 3})
+    read = st.load_file(str(tmp_path / "e.safetensors"))
+    for k, v in tensors.items():
+        np.testing.assert_array_equal(read[k], v.numpy())
+        assert read[k].dtype == v.numpy().dtype
+    st.save_file({k: v.numpy() for k, v in tensors.items()}, str(tmp_path / "n.safetensors"))
+    back = ember.load_safetensors(tmp_path / "n.safetensors")
+    for k, v in tensors.items():
+        assert str(back[k].dtype) == str(v.dtype)
+        np.testing.assert_array_equal(back[k].numpy(), v.numpy())
+    (tmp_path / "bad.safetensors").write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{bad}")
+    with pytest.raises(RuntimeError):
+        ember.load_safetensors(tmp_path / "bad.safetensors")
