@@ -50,3 +50,24 @@ def test_embedding_bag_matches_pytorch():
         ot.sum().backward()
         oe.sum().backward()
         np.testing.assert_allclose(e.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-6)
+
+
+def test_weight_norm_matches_pytorch():
+    import warnings
+    warnings.simplefilter("ignore")
+    for dim in (0, None):
+        t = torch.nn.utils.weight_norm(torch.nn.Linear(3, 2), dim=dim)
+        e = ember.nn.utils.weight_norm(ember.nn.Linear(3, 2), dim=dim)
+        assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
+        e.load_state_dict({k: ember.from_numpy(v.detach().numpy().copy()) for k, v in t.state_dict().items()})
+        x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+        ot, oe = t(torch.tensor(x)), e(ember.tensor(x))
+        np.testing.assert_allclose(oe.detach().numpy(), ot.detach().numpy(), rtol=1e-5, atol=1e-6)
+        ot.sum().backward()
+        oe.sum().backward()
+        for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
+            np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=n)
+        ember.nn.utils.remove_weight_norm(e)
+        torch.nn.utils.remove_weight_norm(t)
+        assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
+        np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), rtol=1e-6)
