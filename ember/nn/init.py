@@ -70,8 +70,14 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """N(mean, std^2) restricted to [a, b], by inverse-CDF sampling: draw u uniformly between
-    Phi(a) and Phi(b) (Phi the normal CDF) and return Phi^-1(u)."""
+    """N(mean, std^2) restricted to [a, b], by rejection (PyTorch's draws, in its order).
+
+    When the interval holds more than 30% of the mass, draw normals and redraw (a whole
+    fresh tensor each round) wherever a value fell outside. Otherwise propose x ~ U(a, b) and
+    accept it with probability exp(-(x - mean)^2 / 2 std^2) / (that density's peak on [a, b]):
+    accepted proposals are distributed as the truncated normal."""
+    import ember
+
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -79,12 +85,33 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of "
                       "values may be incorrect.", stacklevel=2)
     with no_grad():
-        lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        tensor.erfinv_()
-        tensor.mul_(std * math.sqrt(2.0))
-        tensor.add_(mean)
-        tensor.clamp_(min=a, max=b)
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            lo, hi = float(np.asarray(a, tensor._data.dtype)), float(np.asarray(b, tensor._data.dtype))
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = ember.where(mask, ember.empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates, accept = ember.empty_like(tensor), ember.empty_like(tensor)
+
+        def log_ratio(c):
+            return ((c - mean) / std) ** 2 * -0.5 - log_peak
+
+        tensor.uniform_(a, b, generator=generator)
+        pending = accept.uniform_(generator=generator).log().gt(log_ratio(tensor))
+        result = tensor
+        while pending.any():
+            candidates.uniform_(a, b, generator=generator)
+            result = ember.where(pending, candidates, result)
+            pending = ember.where(pending, accept.uniform_(generator=generator).log().gt(log_ratio(candidates)),
+                                  pending)
+        tensor.copy_(result)
         return tensor
 
 

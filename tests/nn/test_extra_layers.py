@@ -71,3 +71,28 @@ def test_weight_norm_matches_pytorch():
         torch.nn.utils.remove_weight_norm(t)
         assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
         np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), rtol=1e-6)
+
+
+def test_dropout_masks_and_default_inits_match_pytorch_under_the_same_seed():
+    cases = [lambda m: m.nn.functional.dropout(m.ones(100, 7), 0.3),
+             lambda m: m.nn.functional.dropout2d(m.ones(4, 6, 3, 3), 0.5),
+             lambda m: m.nn.Embedding(20, 5, padding_idx=3).weight,
+             lambda m: m.nn.LSTM(4, 3).weight_hh_l0,
+             lambda m: m.nn.MultiheadAttention(8, 2).in_proj_weight,
+             lambda m: m.nn.init.xavier_normal_(m.empty(5, 6)),
+             lambda m: m.nn.init.kaiming_normal_(m.empty(5, 6), nonlinearity="relu"),
+             lambda m: m.nn.init.trunc_normal_(m.empty(40), std=0.5)]
+    for case in cases:
+        torch.manual_seed(11)
+        ember.manual_seed(11)
+        t, e = case(torch), case(ember)
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=2e-6, atol=2e-6)
+
+
+def test_trunc_normal_narrow_interval_matches_pytorch():
+    for kw in [dict(mean=0.0, std=1.0, a=1.5, b=2.5), dict(mean=0.3, std=0.02, a=-0.04, b=0.04)]:
+        torch.manual_seed(5)
+        ember.manual_seed(5)
+        t = torch.nn.init.trunc_normal_(torch.empty(50), **kw)
+        e = ember.nn.init.trunc_normal_(ember.empty(50), **kw)
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=2e-6, atol=2e-6)
