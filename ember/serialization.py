@@ -11,6 +11,13 @@ A PyTorch checkpoint is an uncompressed zip archive::
 
 Tensors that share memory (views) share one storage record, as in PyTorch.
 
+PyTorch before 1.6 (and ``torch.save(..., _use_new_zipfile_serialization=False)`` today)
+wrote the *legacy* format instead: five pickles in a row -- a magic number, the protocol
+version 1001, a dict describing the machine (byte order, C type sizes), the object itself
+(storages as persistent ids ('storage', type, key, location, numel, None)), and the sorted
+list of storage keys -- followed, for each key in that order, by the storage's element count
+as an 8-byte integer and its raw bytes. Both formats are read and written.
+
 Loading never runs code from the file: the unpickler resolves only a fixed list of names
 (tensor rebuilders, storage types, dtypes, ``OrderedDict``, a few builtins, and whatever the
 user allows with ``add_safe_globals``); anything else is refused with ``pickle.UnpicklingError``.
@@ -18,6 +25,7 @@ Saving to a path is atomic: the archive is written to a temporary file in the sa
 and renamed over the target only when complete.
 """
 import collections
+import importlib
 import io
 import os
 import pickle
@@ -80,9 +88,10 @@ def _root(arr):
 class _Pickler(pickle._Pickler):
     """Pickles ember objects as PyTorch pickles its own (see the module docstring)."""
 
-    def __init__(self, file, protocol):
+    def __init__(self, file, protocol, legacy=False):
         super().__init__(file, protocol)
         self.storages = {}  # id(root array) -> _Storage
+        self.legacy = legacy  # the legacy format's storage ids carry a sixth field (view metadata)
 
     def _storage_of(self, t):
         """The storage holding ``t`` and t's (offset, strides) in elements within it."""
@@ -104,7 +113,8 @@ class _Pickler(pickle._Pickler):
 
     def persistent_id(self, obj):
         if obj.__class__ is _Storage:
-            return ("storage", _STORAGE_GLOBALS[_STORAGE_NAMES[obj.dtype.name]], obj.key, "cpu", obj.array.size)
+            pid = ("storage", _STORAGE_GLOBALS[_STORAGE_NAMES[obj.dtype.name]], obj.key, "cpu", obj.array.size)
+            return pid + (None,) if self.legacy else pid
         return None
 
     def reducer_override(self, obj):
@@ -166,10 +176,31 @@ def _write_archive(obj, fileobj, name, protocol):
         _write_record(zf, f"{name}/.storage_alignment", str(_ALIGNMENT).encode())
         _write_record(zf, f"{name}/byteorder", b"little")
         for st in pickler.storages.values():
-            arr = st.array if st.array.dtype.byteorder != ">" else st.array.byteswap()
-            _write_record(zf, f"{name}/data/{st.key}", np.ascontiguousarray(arr).tobytes())
+            _write_record(zf, f"{name}/data/{st.key}", _little_endian(st.array).tobytes())
         _write_record(zf, f"{name}/version", b"3\n")
         _write_record(zf, f"{name}/.data/serialization_id", str(secrets.randbits(128)).zfill(40)[:40].encode())
+
+
+_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_LEGACY_PROTOCOL = 1001
+_SYS_INFO = {"protocol_version": _LEGACY_PROTOCOL, "little_endian": True,
+             "type_sizes": {"short": 2, "int": 4, "long": 4}}  # what PyTorch records
+
+
+def _little_endian(arr):
+    return np.ascontiguousarray(arr if arr.dtype.byteorder != ">" else arr.byteswap())
+
+
+def _write_legacy(obj, fileobj, protocol):
+    for header in (_LEGACY_MAGIC, _LEGACY_PROTOCOL, _SYS_INFO):
+        pickle.dump(header, fileobj, protocol=protocol)
+    pickler = _Pickler(fileobj, protocol, legacy=True)
+    pickler.dump(obj)
+    storages = sorted(pickler.storages.values(), key=lambda st: st.key)
+    pickle.dump([st.key for st in storages], fileobj, protocol=protocol)
+    for st in storages:
+        fileobj.write(struct.pack("<q", st.array.size))
+        fileobj.write(_little_endian(st.array).tobytes())
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
@@ -177,10 +208,14 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     """Write ``obj`` (tensors, state dicts, nested containers) to ``f`` in PyTorch's format.
 
     ``f`` is a path (written atomically: a crash never leaves a half-written file) or a
-    writable binary file object."""
-    if not _use_new_zipfile_serialization:
-        raise NotImplementedError("torch.save(_use_new_zipfile_serialization=False): ember writes only the "
-                                  "zip format")
+    writable binary file object. ``_use_new_zipfile_serialization=False`` writes the legacy
+    format (see the module docstring) that PyTorch before 1.6 reads."""
+    def write(fileobj, name):
+        if _use_new_zipfile_serialization:
+            _write_archive(obj, fileobj, name, pickle_protocol)
+        else:
+            _write_legacy(obj, fileobj, pickle_protocol)
+
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         folder = os.path.dirname(os.path.abspath(path))
@@ -189,7 +224,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
-                _write_archive(obj, out, _archive_name(path), pickle_protocol)
+                write(out, _archive_name(path))
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)
@@ -198,7 +233,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
                 os.unlink(tmp)
             raise
     else:
-        _write_archive(obj, f, "archive", pickle_protocol)
+        write(f, "archive")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -269,13 +304,17 @@ def clear_safe_globals():
 
 
 class _Refused(pickle.UnpicklingError):
-    """A checkpoint named a global that ember will not resolve."""
+    """A checkpoint named a global that ember will not (or cannot) resolve."""
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data, records):
-        super().__init__(io.BytesIO(data))
+    """Rebuilds data only. ``records(key)`` returns a storage's bytes (zip format); without it
+    (legacy format) each storage is allocated empty when first named, filled after the pickle."""
+
+    def __init__(self, file, records=None, max_bytes=0):
+        super().__init__(file)
         self.records = records
+        self.max_bytes = max_bytes  # legacy format: no storage can be larger than the file
         self.loaded = {}
 
     def find_class(self, module, name):
@@ -286,16 +325,28 @@ class _Unpickler(pickle.Unpickler):
             return _user_safe[key]
         raise _Refused(
             f"Weights only load failed: this checkpoint refers to the global '{module}.{name}', which ember "
-            "does not load because unpickling it could run arbitrary code. If you trust the file, allow it with "
-            f"ember.serialization.add_safe_globals([{name}]).")
+            "does not load because unpickling it could run arbitrary code. If you trust the file, load it with "
+            f"weights_only=False, or allow this one name with ember.serialization.add_safe_globals([{name}]).")
 
     def persistent_load(self, pid):
-        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
+        if self.records is None and isinstance(pid, tuple) and len(pid) == 4 and pid[0] == "module":
+            # legacy format: a module class with its source, for PyTorch's source-change
+            # warning; the class itself already passed find_class
+            return pid[1]
+        size = 5 if self.records is not None else 6
+        if not (isinstance(pid, tuple) and len(pid) == size and pid[0] == "storage"):
             raise pickle.UnpicklingError(f"invalid checkpoint: unknown persistent id {pid!r}")
-        _, dt, key, location, numel = pid
-        if not isinstance(dt, _dtype.dtype):
-            raise pickle.UnpicklingError(f"invalid checkpoint: storage type {dt!r} is not a storage type")
-        if key not in self.loaded:
+        _, dt, key, location, numel = pid[:5]
+        if not isinstance(dt, _dtype.dtype) or not isinstance(numel, int) or numel < 0:
+            raise pickle.UnpicklingError(f"invalid checkpoint: storage {pid!r} is not a storage")
+        if size == 6 and pid[5] is not None:
+            raise NotImplementedError("torch.load: legacy checkpoints with storage views (written by PyTorch "
+                                      "before 0.4) are not supported")
+        if key not in self.loaded and self.records is None:
+            if numel * dt.itemsize > self.max_bytes:
+                raise RuntimeError(f"invalid checkpoint: storage {key} claims {numel} elements, more than the file holds")
+            self.loaded[key] = (np.empty(numel, dt.np), dt)
+        elif key not in self.loaded:
             raw = self.records(f"data/{key}")
             if len(raw) < numel * dt.itemsize:
                 raise RuntimeError(f"invalid checkpoint: storage {key} holds {len(raw)} bytes, expected "
@@ -305,22 +356,45 @@ class _Unpickler(pickle.Unpickler):
         return self.loaded[key]
 
 
+class _TrustingUnpickler(_Unpickler):
+    """``load(weights_only=False)``: any global the file names is imported, as plain pickle
+    does -- which runs whatever code the file asks for, so only for files the user trusts.
+    Names under ``torch``/``torchvision`` resolve to ember's modules of the same path, so a
+    whole model pickled by PyTorch comes back as the ember model of the same classes."""
+
+    def find_class(self, module, name):
+        if (module, name) in _SAFE or (module, name) in _user_safe:
+            return super().find_class(module, name)
+        from .compat import ember_name
+        try:
+            obj = importlib.import_module(ember_name(module) or module)
+            for part in name.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError) as e:
+            raise _Refused(f"the checkpoint refers to {module}.{name}, which cannot be imported "
+                                         f"({type(e).__name__}: {e})") from None
+        return obj
+
+
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Read an object written by ``ember.save`` or ``torch.save``.
 
-    Only data is rebuilt (tensors, containers, numbers, strings); a file that asks for any
-    other Python object is refused, and a damaged file raises ``RuntimeError``."""
+    By default (``weights_only=None`` or ``True``, as in PyTorch 2.6 and later) only data is
+    rebuilt (tensors, containers, numbers, strings, and what ``add_safe_globals`` allows); a
+    file that asks for any other Python object is refused with ``pickle.UnpicklingError``, and
+    a damaged file raises ``RuntimeError``. ``weights_only=False`` unpickles everything, like
+    ``pickle.load``: only for files from a source you trust."""
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         check_available(map_location)
+    unpickler = _TrustingUnpickler if weights_only is False else _Unpickler
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
             blob = fh.read()
     else:
         blob = f.read()
     if blob[:2] != b"PK":
-        if blob[:2] == b"\x80\x02" or blob[:1] == b"\x80":
-            raise RuntimeError("ember.load reads only the zip checkpoint format (PyTorch 1.6 and later); this file "
-                               "uses the legacy format. Re-save it with a recent PyTorch.")
+        if blob[:1] == b"\x80":  # a pickle protocol opcode: the legacy format
+            return _guarded(lambda: _load_legacy(blob, unpickler))
         raise RuntimeError("PytorchStreamReader failed reading zip archive: failed finding central directory "
                            "(the file is not a PyTorch checkpoint, or it is truncated)")
     try:
@@ -343,9 +417,42 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
     if prefix + "byteorder" in names and record("byteorder") not in (b"little", b"big"):
         raise RuntimeError("invalid checkpoint: unknown byteorder record")
+    return _guarded(lambda: unpickler(io.BytesIO(record("data.pkl")), record).load())
+
+
+def _guarded(read):
+    """``read()``, with every way a damaged file can fail reported as one clear error."""
     try:
-        return _Unpickler(record("data.pkl"), record).load()
+        return read()
     except _Refused:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, struct.error) as e:
-        raise RuntimeError(f"invalid checkpoint: data.pkl could not be read ({type(e).__name__}: {e})") from None
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, struct.error,
+            MemoryError) as e:  # MemoryError: a damaged length field asking the unpickler for exabytes
+        raise RuntimeError(f"invalid checkpoint: the pickled data could not be read ({type(e).__name__}: {e})") from None
+
+
+def _load_legacy(blob, unpickler_cls):
+    f = io.BytesIO(blob)
+    if _Unpickler(f).load() != _LEGACY_MAGIC:
+        raise RuntimeError("invalid checkpoint: the file starts with a pickle but is not a PyTorch checkpoint "
+                           "(wrong magic number)")
+    if _Unpickler(f).load() != _LEGACY_PROTOCOL:
+        raise RuntimeError("invalid checkpoint: unsupported legacy protocol version")
+    info = _Unpickler(f).load()
+    if not isinstance(info, dict) or not info.get("little_endian", True):
+        raise NotImplementedError("torch.load: legacy checkpoints written on big-endian machines are not supported")
+    unpickler = unpickler_cls(f, max_bytes=len(blob))
+    obj = unpickler.load()
+    keys = _Unpickler(f).load()
+    if not isinstance(keys, list) or set(keys) != set(unpickler.loaded):
+        raise RuntimeError("invalid checkpoint: the list of storages does not match the pickled object")
+    pos = f.tell()
+    for key in keys:
+        arr, dt = unpickler.loaded[key]
+        (numel,) = struct.unpack_from("<q", blob, pos)
+        nbytes = numel * dt.itemsize
+        if numel != arr.size or pos + 8 + nbytes > len(blob):
+            raise RuntimeError(f"invalid checkpoint: storage {key} is truncated or has the wrong size")
+        arr[...] = np.frombuffer(blob, dt.np.newbyteorder("<"), numel, pos + 8)
+        pos += 8 + nbytes
+    return obj

@@ -172,11 +172,85 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     assert ember.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
 
 
-def test_legacy_and_cuda_errors(tmp_path):
+def _legacy_sample(m):
+    base = m.arange(12.0).reshape(3, 4)
+    return {"w": base, "col": base[:, 1], "t": base.t(), "i": m.tensor([1, -2, 3]), "b": m.tensor([True, False]),
+            "h": m.ones(2, dtype=m.float16), "p": m.nn.Parameter(m.ones(2)), "n": 3, "s": "x", "e": m.zeros(0)}
+
+
+def _assert_same_sample(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        if hasattr(a[k], "numpy"):
+            assert str(a[k].dtype) == str(b[k].dtype) and tuple(a[k].shape) == tuple(b[k].shape)
+            np.testing.assert_array_equal(a[k].detach().numpy(), b[k].detach().numpy())
+        else:
+            assert a[k] == b[k]
+
+
+def test_legacy_format_from_pytorch(tmp_path):
     path = tmp_path / "legacy.pth"
-    torch.save({"w": torch.ones(2)}, path, _use_new_zipfile_serialization=False)
-    with pytest.raises(RuntimeError, match="legacy"):
+    saved = _legacy_sample(torch)
+    torch.save(saved, path, _use_new_zipfile_serialization=False)
+    loaded = ember.load(path)
+    _assert_same_sample(loaded, saved)
+    assert isinstance(loaded["p"], ember.nn.Parameter) and loaded["p"].requires_grad
+    loaded["w"][0, 1] = 100.0  # views still share their storage, as they did when saved
+    assert loaded["col"][0].item() == 100.0 and loaded["t"][1, 0].item() == 100.0
+
+
+def test_legacy_format_to_pytorch(tmp_path):
+    path = tmp_path / "legacy.pth"
+    saved = _legacy_sample(ember)
+    ember.save(saved, path, _use_new_zipfile_serialization=False)
+    loaded = torch.load(path)
+    _assert_same_sample(saved, loaded)
+    loaded["w"][0, 1] = 100.0
+    assert loaded["col"][0].item() == 100.0
+    _assert_same_sample(ember.load(path), torch.load(path))
+
+
+def test_damaged_legacy_files_are_refused(tmp_path):
+    import pickle
+    path = tmp_path / "legacy.pth"
+    torch.save({"w": torch.arange(8.0)}, path, _use_new_zipfile_serialization=False)
+    blob = path.read_bytes()
+    for cut in (len(blob) - 4, len(blob) - 40, 10, 1):
+        path.write_bytes(blob[:cut])
+        with pytest.raises(RuntimeError, match="invalid checkpoint"):
+            ember.load(path)
+    rng = np.random.default_rng(1)
+    for trial in range(400):  # byte flips: load, or fail with one of the two clear errors
+        data = bytearray(blob)
+        for pos in rng.integers(0, len(data), size=rng.integers(1, 4)):
+            data[pos] = rng.integers(0, 256)
+        path.write_bytes(bytes(data))
+        try:
+            ember.load(path)
+        except (RuntimeError, pickle.UnpicklingError, NotImplementedError):
+            pass
+    path.write_bytes(pickle.dumps(12345))
+    with pytest.raises(RuntimeError, match="magic number"):
         ember.load(path)
+
+
+def test_malicious_legacy_file_is_refused(tmp_path):
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo owned > " + str(tmp_path / "owned"),))
+    path = tmp_path / "evil.pth"
+    with open(path, "wb") as f:
+        for header in (0x1950A86A20F9469CFC6C, 1001, {"little_endian": True}):
+            pickle.dump(header, f, protocol=2)
+        pickle.dump({"w": Evil()}, f, protocol=2)
+    with pytest.raises(pickle.UnpicklingError, match="posix.system|os.system"):
+        ember.load(path)
+    assert not (tmp_path / "owned").exists()
+
+
+def test_cuda_errors(tmp_path):
     ember.save({"w": ember.ones(2)}, tmp_path / "ok.pth")
     with pytest.raises(AssertionError):
         ember.load(tmp_path / "ok.pth", map_location="cuda")
@@ -225,3 +299,45 @@ def test_safetensors_interchange_with_the_safetensors_package(tmp_path):
     (tmp_path / "bad.safetensors").write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{bad}")
     with pytest.raises(RuntimeError):
         ember.load_safetensors(tmp_path / "bad.safetensors")
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_weights_only_false_loads_a_whole_pytorch_model(tmp_path, legacy):
+    import pickle
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    path = tmp_path / "model.pth"
+    torch.save(model, path, _use_new_zipfile_serialization=not legacy)
+    with pytest.raises(pickle.UnpicklingError, match="weights_only=False"):
+        ember.load(path)  # the safe default refuses classes, as PyTorch's does
+    loaded = ember.load(path, weights_only=False)
+    assert isinstance(loaded, ember.nn.Sequential) and isinstance(loaded[0], ember.nn.Linear)
+    assert repr(loaded) == repr(model)
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(loaded(ember.from_numpy(x)).detach().numpy(),
+                               model(torch.from_numpy(x)).detach().numpy(), rtol=1e-6)
+    out = loaded(ember.from_numpy(x)).sum()
+    out.backward()  # the parameters came back as trainable Parameters
+    assert loaded[0].weight.grad is not None and loaded[0].weight.grad.shape == (4, 3)
+
+
+def test_weights_only_false_round_trips_an_ember_model(tmp_path):
+    model = ember.nn.Sequential(ember.nn.Linear(2, 3), ember.nn.ReLU())
+    ember.save({"model": model, "epoch": 3}, tmp_path / "m.pth")
+    back = ember.load(tmp_path / "m.pth", weights_only=False)
+    assert back["epoch"] == 3 and repr(back["model"]) == repr(model)
+    np.testing.assert_array_equal(back["model"][0].weight.detach().numpy(), model[0].weight.detach().numpy())
+
+
+def test_weights_only_false_names_what_cannot_be_imported(tmp_path):
+    import pickle
+    path = tmp_path / "m.pth"
+    torch.save({"opt": torch.optim.SGD}, path)  # a class ember has
+    assert ember.load(path, weights_only=False)["opt"] is ember.optim.SGD
+    with open(path, "wb") as f:  # a legacy file naming a module that does not exist
+        for header in (0x1950A86A20F9469CFC6C, 1001, {"little_endian": True}):
+            pickle.dump(header, f, protocol=2)
+        f.write(b"\x80\x02cno_such_module\nThing\nq\x00.")
+        pickle.dump([], f, protocol=2)
+    with pytest.raises(pickle.UnpicklingError, match="no_such_module.Thing"):
+        ember.load(path, weights_only=False)
