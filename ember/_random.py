@@ -74,26 +74,46 @@ class Generator:
     def initial_seed(self):
         return self._seed
 
+    # PyTorch's state blob (CPUGeneratorImplState, 5056 bytes, little-endian):
+    #   0 initial seed u64 | 8 left i32 | 12 seeded i32 | 16 next u64 | 24 the 624 words, one u64 each
+    #   5016 normal_x f64 | 5024 normal_y f64 (the cached scalar normal) | 5032 normal_rho f64
+    #   5040 normal_is_valid i32 (+4 padding) | 5048 cached float normal f32 | 5052 its valid flag (+3)
+    # PyTorch's mt19937 twists when ``left`` counts down to 0 and reads word ``next``; NumPy's
+    # reads word ``pos`` and twists at pos == 624, so pos = 625 - left.
+    _STATE = np.dtype([("seed", "<u8"), ("left", "<i4"), ("seeded", "<i4"), ("next", "<u8"), ("words", "<u8", 624),
+                       ("normal_x", "<f8"), ("normal_y", "<f8"), ("normal_rho", "<f8"), ("normal_valid", "<i4"),
+                       ("pad", "<i4"), ("float_normal", "<f4"), ("float_valid", "u1"), ("pad2", "u1", 3)])
+
     def get_state(self):
-        """The whole state as a uint8 tensor (seed, the 624 words, position, cached normal)."""
+        """The whole state as PyTorch's uint8 tensor of 5056 bytes (``torch.get_rng_state()``
+        gives the same bytes for the same history, and each side restores the other's)."""
         st = self._bits.state["state"]
-        cached = np.array([np.nan if self._next_normal is None else self._next_normal], np.float64)
-        blob = b"".join([np.array([self._seed], np.uint64).tobytes(), st["key"].astype(np.uint32).tobytes(),
-                         np.array([st["pos"]], np.int64).tobytes(), cached.tobytes()])
-        return Tensor._make(np.frombuffer(blob, np.uint8).copy())
+        pos, key = int(st["pos"]), st["key"]
+        blob = np.zeros((), self._STATE)
+        blob["seed"], blob["left"], blob["seeded"], blob["words"] = self._seed, 625 - pos, 1, key
+        # at pos 624 PyTorch's ``next`` is 0 right after seeding and 624 after a full pass
+        fresh = pos == 624 and key[0] == (self._seed & _U32) and np.array_equal(key, _mt_key(self._seed))
+        blob["next"] = 0 if fresh else pos
+        if self._next_normal is not None:
+            blob["normal_y"], blob["normal_valid"] = self._next_normal, 1
+        return Tensor._make(np.frombuffer(blob.tobytes(), np.uint8).copy())
 
     def set_state(self, new_state):
-        """Restore a state returned by ``get_state``."""
-        raw = new_state._data.tobytes() if isinstance(new_state, Tensor) else bytes(new_state)
-        if len(raw) != 8 + 624 * 4 + 8 + 8:
-            raise RuntimeError(f"Expected a state of {8 + 624 * 4 + 16} bytes (from ember's get_state), got "
-                               f"{len(raw)}")
-        self._seed = int(np.frombuffer(raw[:8], np.uint64)[0])
-        key = np.frombuffer(raw[8:8 + 2496], np.uint32).copy()
-        pos = int(np.frombuffer(raw[2504:2512], np.int64)[0])
-        cached = float(np.frombuffer(raw[2512:2520], np.float64)[0])
-        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
-        self._next_normal = None if math.isnan(cached) else cached
+        """Restore a state from ``get_state`` (ember's or PyTorch's)."""
+        if not isinstance(new_state, Tensor) or new_state.dtype is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        raw = new_state._data.tobytes()
+        if len(raw) != self._STATE.itemsize:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {self._STATE.itemsize} but found the input "
+                               f"RNG state size to be {len(raw)}")
+        blob = np.frombuffer(raw, self._STATE)[0]
+        left, nxt = int(blob["left"]), int(blob["next"])
+        if not (1 <= left <= 624 and nxt <= 624 and blob["seeded"]) or blob["words"].max() > _U32:
+            raise RuntimeError("Invalid mt19937 state")
+        self._seed = int(blob["seed"])
+        self._bits.state = {"bit_generator": "MT19937",
+                            "state": {"key": blob["words"].astype(np.uint32), "pos": 625 - left}}
+        self._next_normal = float(blob["normal_y"]) if blob["normal_valid"] else None
         return self
 
     def clone_state(self):
@@ -106,7 +126,7 @@ class Generator:
 
     def __setstate__(self, d):
         self.__init__()
-        self.set_state(d["state"])
+        self.set_state(Tensor._make(np.frombuffer(d["state"], np.uint8).copy()))
 
     # --- raw draws ------------------------------------------------------------------------
     def _draw32(self, n):

@@ -80,6 +80,43 @@ def test_generators_are_independent_and_states_round_trip():
     assert ember.Generator().initial_seed() == torch.Generator().initial_seed()
 
 
+def test_rng_state_bytes_are_pytorchs_and_move_both_ways():
+    steps = [lambda m: None, lambda m: m.rand(3), lambda m: m.randn(1), lambda m: m.randn(1),
+             lambda m: m.rand(621), lambda m: m.rand(1), lambda m: m.randn(3, dtype=m.float64),
+             lambda m: m.randperm(30), lambda m: m.rand(2000)]
+    for seed in (0, 7, 2**40 + 3):
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        for step in steps:
+            step(ember)
+            step(torch)
+            e, t = ember.get_rng_state(), torch.get_rng_state()
+            assert e.dtype == ember.uint8 and tuple(e.shape) == (5056,)
+            np.testing.assert_array_equal(e.numpy(), t.numpy())
+    torch.manual_seed(5)
+    torch.randn(1)  # leaves a cached normal in the state
+    ember.set_rng_state(ember.from_numpy(torch.get_rng_state().numpy()))
+    np.testing.assert_allclose(ember.randn(4).numpy(), torch.randn(4).numpy(), rtol=1e-6)
+    ember.manual_seed(9)
+    ember.rand(10)
+    torch.set_rng_state(torch.from_numpy(ember.get_rng_state().numpy()))
+    np.testing.assert_array_equal(ember.rand(7).numpy(), torch.rand(7).numpy())
+    g = ember.Generator().manual_seed(3)
+    np.testing.assert_array_equal(g.get_state().numpy(), torch.Generator().manual_seed(3).get_state().numpy())
+
+
+def test_bad_rng_states_raise_pytorchs_errors():
+    for m in (ember, torch):
+        with pytest.raises(RuntimeError, match="of size 5056 but found the input RNG state size to be 10"):
+            m.set_rng_state(m.zeros(10, dtype=m.uint8))
+        with pytest.raises(TypeError, match="RNG state must be a torch.ByteTensor"):
+            m.set_rng_state(m.zeros(5056))
+        bad = m.get_rng_state().clone()
+        bad[8:12] = 0  # left = 0: no mt19937 state has that
+        with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
+            m.set_rng_state(bad)
+
+
 def test_dataloader_style_seed_draws_match():
     g_e, g_t = ember.Generator(), torch.Generator()
     g_e.manual_seed(3)
