@@ -281,8 +281,28 @@ _SAFE = {
 }
 _SAFE.update({("torch", n): d for n, d in _STORAGE_DTYPES.items()})
 _SAFE.update({("torch", d.name): d for d in _dtype.ALL})
-for _n in ("BFloat16Storage", "ComplexFloatStorage", "ComplexDoubleStorage"):
+for _n in ("ComplexFloatStorage", "ComplexDoubleStorage"):
     _SAFE[("torch", _n)] = _missing("torch." + _n)
+
+
+class _BFloat16Storage:
+    """bfloat16 has no NumPy dtype, so its storages load as float32. A bfloat16 is the top
+    16 bits of a float32 (same sign and exponent, 7 of the 23 mantissa bits), so shifting
+    each value 16 bits left gives the float32 of exactly the same value."""
+
+    itemsize = 2
+    np = np.dtype(np.float32)
+
+
+_BFLOAT16 = _BFloat16Storage()
+_SAFE[("torch", "BFloat16Storage")] = _BFLOAT16
+
+
+def _decode(kind, buf, numel, offset=0):
+    """``numel`` values of storage type ``kind`` from little-endian bytes, as a new array."""
+    if kind is _BFLOAT16:
+        return (np.frombuffer(buf, "<u2", numel, offset).astype(np.uint32) << 16).view(np.float32)
+    return np.frombuffer(buf, kind.np.newbyteorder("<"), numel, offset).astype(kind.np, copy=True)
 _user_safe = {}
 
 
@@ -337,7 +357,7 @@ class _Unpickler(pickle.Unpickler):
         if not (isinstance(pid, tuple) and len(pid) == size and pid[0] == "storage"):
             raise pickle.UnpicklingError(f"invalid checkpoint: unknown persistent id {pid!r}")
         _, dt, key, location, numel = pid[:5]
-        if not isinstance(dt, _dtype.dtype) or not isinstance(numel, int) or numel < 0:
+        if not isinstance(dt, (_dtype.dtype, _BFloat16Storage)) or not isinstance(numel, int) or numel < 0:
             raise pickle.UnpicklingError(f"invalid checkpoint: storage {pid!r} is not a storage")
         if size == 6 and pid[5] is not None:
             raise NotImplementedError("torch.load: legacy checkpoints with storage views (written by PyTorch "
@@ -345,14 +365,13 @@ class _Unpickler(pickle.Unpickler):
         if key not in self.loaded and self.records is None:
             if numel * dt.itemsize > self.max_bytes:
                 raise RuntimeError(f"invalid checkpoint: storage {key} claims {numel} elements, more than the file holds")
-            self.loaded[key] = (np.empty(numel, dt.np), dt)
+            self.loaded[key] = (np.empty(numel, dt.np), dt)  # filled after the pickle
         elif key not in self.loaded:
             raw = self.records(f"data/{key}")
             if len(raw) < numel * dt.itemsize:
                 raise RuntimeError(f"invalid checkpoint: storage {key} holds {len(raw)} bytes, expected "
                                    f"{numel * dt.itemsize}")
-            arr = np.frombuffer(raw, dtype=dt.np.newbyteorder("<"), count=numel).astype(dt.np, copy=True)
-            self.loaded[key] = (arr, dt)
+            self.loaded[key] = (_decode(dt, raw, numel), dt)
         return self.loaded[key]
 
 
@@ -453,6 +472,6 @@ def _load_legacy(blob, unpickler_cls):
         nbytes = numel * dt.itemsize
         if numel != arr.size or pos + 8 + nbytes > len(blob):
             raise RuntimeError(f"invalid checkpoint: storage {key} is truncated or has the wrong size")
-        arr[...] = np.frombuffer(blob, dt.np.newbyteorder("<"), numel, pos + 8)
+        arr[...] = _decode(dt, blob, numel, pos + 8)
         pos += 8 + nbytes
     return obj

@@ -341,3 +341,16 @@ def test_weights_only_false_names_what_cannot_be_imported(tmp_path):
         pickle.dump([], f, protocol=2)
     with pytest.raises(pickle.UnpicklingError, match="no_such_module.Thing"):
         ember.load(path, weights_only=False)
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_bfloat16_checkpoints_load_as_float32(tmp_path, legacy):
+    torch.manual_seed(0)
+    w = torch.randn(3, 5).to(torch.bfloat16)
+    path = tmp_path / "bf16.pth"
+    torch.save({"w": w, "col": w[:, 2], "b": torch.ones(2)}, path, _use_new_zipfile_serialization=not legacy)
+    loaded = ember.load(path)
+    assert loaded["w"].dtype == ember.float32 and tuple(loaded["col"].shape) == (3,)
+    np.testing.assert_array_equal(loaded["w"].numpy(), w.float().numpy())  # widening is exact
+    np.testing.assert_array_equal(loaded["col"].numpy(), w[:, 2].float().numpy())
+    assert loaded["b"].tolist() == [1.0, 1.0]
