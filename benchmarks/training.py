@@ -42,6 +42,64 @@ def training_step(m, build, shape, opt, seed=0):
     return step
 
 
+class WordLM:
+    """The word-language-model tutorial's network: Embedding(10000, 200), a 2-layer LSTM(200)
+    and a Linear back to the vocabulary, over (seq 35, batch 20) token ids."""
+
+    def __init__(self, m):
+        nn = m.nn
+        self.m, self.embed = m, nn.Embedding(10000, 200)
+        self.lstm, self.decode = nn.LSTM(200, 200, 2), nn.Linear(200, 10000)
+        self.params = [*self.embed.parameters(), *self.lstm.parameters(), *self.decode.parameters()]
+
+    def step_fn(self, seed=0):
+        m = self.m
+        rng = np.random.default_rng(seed)
+        x = m.from_numpy(rng.integers(0, 10000, (35, 20)))
+        y = m.from_numpy(rng.integers(0, 10000, 35 * 20))
+        loss_fn = m.nn.CrossEntropyLoss()
+        optimizer = m.optim.SGD(self.params, lr=1.0)
+
+        def step():
+            optimizer.zero_grad()
+            out, _ = self.lstm(self.embed(x))
+            loss = loss_fn(self.decode(out).reshape(-1, 10000), y)
+            loss.backward()
+            m.nn.utils.clip_grad_norm_(self.params, 0.25)
+            optimizer.step()
+            return loss
+        return step
+
+
+def lstm_step(m, seed=0):
+    m.manual_seed(seed)
+    return WordLM(m).step_fn(seed)
+
+
+def mlp(m):
+    nn = m.nn
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_memory(framework, name):
+    """Run in a fresh process that imports only ``framework``: the peak resident memory that
+    five training steps of ``name`` add on top of the process after the model is built (MiB)."""
+    import resource
+    m = __import__(framework)
+    m.set_num_threads(1) if framework == "torch" else None
+    step = _STEPS[name][1](m)
+    before = _rss_bytes()
+    for _ in range(5):
+        step()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print((peak - before) / 2 ** 20)
+
+
 class SlowDataset:
     """~1 ms of work per sample, like decoding and augmenting an image."""
 
@@ -74,17 +132,46 @@ def main():
     torch.set_num_threads(threads)
     quick = "--quick" in sys.argv
     rounds, min_time = (2, 0.3) if quick else (3, 1.0)
-    sgd = lambda m, model: m.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)  # noqa: E731
-    adam = lambda m, model: m.optim.Adam(model.parameters(), lr=1e-3)  # noqa: E731
-    rows = [compare("lenet (batch 64, SGD momentum)", training_step(ember, lenet, (64, 1, 28, 28), sgd),
-                    training_step(torch, lenet, (64, 1, 28, 28), sgd), rounds, min_time),
-            compare("cnn_bn (batch 32, 3x32x32, Adam)", training_step(ember, cnn_bn, (32, 3, 32, 32), adam),
-                    training_step(torch, cnn_bn, (32, 3, 32, 32), adam), rounds, min_time)]
+    rows = [compare(label, make(ember), make(torch), rounds, min_time) for label, make in _STEPS.values()]
     report(rows, threads)
+    print("peak memory added by 5 training steps (fresh process each): " + ", ".join(
+        f"{name} ember {_child_peak('ember', name):.0f} MiB / PyTorch {_child_peak('torch', name):.0f} MiB"
+        for name in _STEPS))
     e0, e2, t2 = loader_time(ember, 0), loader_time(ember, 2), loader_time(torch, 2)
     print(f"slow dataset, 1600 samples: ember 0 workers {e0:.2f} s, 2 workers {e2:.2f} s "
           f"(speed-up {e0 / e2:.2f}x); PyTorch 2 workers {t2:.2f} s (ratio {e2 / t2:.2f}x)")
 
 
+def _sgd(m, model):
+    return m.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+def _adam(m, model):
+    return m.optim.Adam(model.parameters(), lr=1e-3)
+
+
+def _plain_sgd(m, model):
+    return m.optim.SGD(model.parameters(), lr=1e-3)
+
+
+_STEPS = {  # name -> (label, m -> step function)
+    "mlp": ("mlp (quickstart, batch 64, SGD)", lambda m: training_step(m, mlp, (64, 1, 28, 28), _plain_sgd)),
+    "lenet": ("lenet (batch 64, SGD momentum)", lambda m: training_step(m, lenet, (64, 1, 28, 28), _sgd)),
+    "cnn_bn": ("cnn_bn (batch 32, 3x32x32, Adam)", lambda m: training_step(m, cnn_bn, (32, 3, 32, 32), _adam)),
+    "lstm": ("lstm (word LM, seq 35, batch 20)", lstm_step),
+}
+
+
+def _child_peak(framework, name):
+    import subprocess
+    code = f"from benchmarks.training import peak_memory; peak_memory({framework!r}, {name!r})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 if __name__ == "__main__":
-    main()
+    if "--peak" in sys.argv:  # python -m benchmarks.training --peak ember lstm
+        peak_memory(*sys.argv[sys.argv.index("--peak") + 1:][:2])
+    else:
+        main()

@@ -118,6 +118,13 @@ def matmul(input, other, *, out=None):
     _same_dtype(input, other, "matmul")
     if ad == 2 and bd == 2:
         r = Mm.apply(input, other)
+    elif ad > 2 and bd == 2:
+        # (..., m, k) @ (k, n): fold the batch dims into the rows, as PyTorch does. One BLAS
+        # call instead of one per batch entry, and dB = A^T dC then sums over the batch
+        # inside that one product instead of making a (batch, k, n) gradient to reduce.
+        from .shape import UnsafeView, reshape
+        r = Mm.apply(reshape(input, (-1, ka)), other)
+        r = UnsafeView.apply(r, input._data.shape[:-1] + other._data.shape[-1:])
     else:
         r = Matmul.apply(input, other)
     if out is not None:

@@ -73,7 +73,9 @@ class View(Function):
 
 
 class UnsafeView(Function):
-    """out = a reshaped copy of x (reshape of memory that no view can describe)."""
+    """out = x reshaped into new memory (a reshape that no view of x's memory can describe,
+    or an op's fresh result given its final shape).   Reshaping moves no value, so the
+    gradient is the output's gradient reshaped back to x's shape."""
 
     _backward_name = "UnsafeViewBackward0"
 
