@@ -325,8 +325,10 @@ class Tensor:
 
     @property
     def data(self):
-        """The same memory without autograd history."""
-        return self._alias()
+        """The same memory without autograd history, and with a version counter of its own:
+        in-place changes through ``.data`` are hidden from autograd's checks (PyTorch's
+        escape hatch, which ``detach()`` deliberately is not)."""
+        return Tensor._make(self._data)
 
     @data.setter
     def data(self, value):

@@ -253,3 +253,18 @@ def test_grads_never_alias():
     (c * 1).backward(g)
     c.grad.add_(1)
     assert g.tolist() == [1.0, 1.0]
+
+
+def test_data_has_its_own_version_counter():
+    """Changes through ``.data`` are hidden from autograd (``detach()`` shares the counter)."""
+    for m in (torch, ember):
+        a = m.ones(3, requires_grad=True)
+        b = a * a
+        a.data.mul_(2)
+        b.sum().backward()  # no error: the saved ``a`` looks unmodified
+        assert a._version == 0 and a.grad.tolist() == [4.0, 4.0, 4.0]
+        c = m.ones(3, requires_grad=True)
+        d = c * c
+        c.detach().mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            d.sum().backward()

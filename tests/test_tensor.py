@@ -305,3 +305,21 @@ def test_size_type_and_repr():
     assert repr(s) == repr(torch.zeros(2, 3).shape) == "torch.Size([2, 3])"
     assert s == (2, 3)
     assert repr(s[1:]) == "torch.Size([3])"
+
+
+def test_tensor_with_numpy_array_operand_promotes_like_pytorch():
+    """PyTorch hands ``tensor (op) ndarray`` to NumPy, so NumPy's promotion decides the dtype."""
+    for make in (lambda m: m.ones(2) + np.ones(2), lambda m: m.ones(2, dtype=m.int64) * np.ones((3, 1), np.int32),
+                 lambda m: m.arange(3.0) - np.arange(3, dtype=np.float32), lambda m: m.ones(2) / np.full(2, 4),
+                 lambda m: m.ones(2) + np.ones(2, np.int64), lambda m: m.ones(2) / np.ones(2, np.float32)):
+        e, t = make(ember), make(torch)
+        assert isinstance(e, ember.Tensor) and str(e.dtype) == str(t.dtype)
+        np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_in_place_on_an_expanded_tensor_raises_pytorchs_error():
+    for m in (torch, ember):
+        for write in (lambda: m.ones(3).expand(2, 3).add_(1), lambda: m.ones(1, 3).expand(2, 3).mul_(m.ones(2, 3)),
+                      lambda: m.ones(3).expand(2, 3).copy_(m.zeros(2, 3)), lambda: m.ones(3).expand(2, 3).clamp_(0, 1)):
+            with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
+                write()

@@ -52,6 +52,11 @@ def binary_arrays(a, b):
     """The arrays of a binary op's operands (tensors or numbers), converted so that NumPy
     computes in PyTorch's result dtype. Returns ``(x, y)``; a number stays a number when
     NumPy would already treat it as PyTorch does (a "weak" scalar of the tensor's kind)."""
+    if b.__class__ is np.ndarray and isinstance(a, Tensor):
+        # tensor (op) array: PyTorch lets NumPy compute it, so NumPy's promotion rules decide
+        # the dtype (float32 tensor + int64 array -> float64); array (op) tensor is a TypeError
+        rt = np.result_type(a._data, b)
+        return a._data.astype(rt, copy=False), b.astype(rt, copy=False)
     if isinstance(a, Tensor):
         x = a._data
         if isinstance(b, Tensor):
@@ -93,7 +98,7 @@ def _with_scalar(x, s, t, scalar):
             return x, np.array(s).astype(x.dtype)  # wraps around, as PyTorch's integer math does
     elif cls is bool:
         return x, s
-    elif isinstance(s, np.ndarray) or isinstance(s, (list, tuple)):
+    elif isinstance(s, (np.ndarray, list, tuple)):
         raise TypeError(f"unsupported operand type: {type(s).__name__}; wrap it with torch.tensor()")
     rt = _dtype.result_type(t, scalar).np
     if isinstance(s, np.generic):
@@ -159,8 +164,21 @@ def write_into(self, r):
         except ValueError:
             raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                                f"{list(np.broadcast_shapes(r._data.shape, self._data.shape))}") from None
+    if not self._data.flags.writeable:
+        check_writeable(self)
     np.copyto(self._data, r._data, casting="unsafe")
     self._vc[0] += 1
+
+
+def check_writeable(t):
+    """PyTorch's error for writing into memory that several elements share (an ``expand``ed
+    tensor: NumPy marks such broadcast views read-only), or ours for a read-only array."""
+    a = t._data
+    if a.size > 1 and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+    raise RuntimeError("cannot write into this tensor: its memory is a read-only NumPy array (clone() it, or pass "
+                       "a writeable array to from_numpy)")
 
 
 def save_operands(ctx, *operands):

@@ -389,6 +389,8 @@ class Gather(Function):
     def forward(ctx, x, dim, index):
         idx = index._data
         ctx.meta = (x._data.shape, dim, idx)
+        if x._data.ndim == 0 or idx.ndim == 0:  # 0-d and 1-d alike, as in PyTorch
+            return x._data.reshape(-1)[idx]
         return np.take_along_axis(x._data[tuple(slice(0, s) for s in idx.shape[:dim]) + (slice(None),) +
                                           tuple(slice(0, s) for s in idx.shape[dim + 1:])], idx, axis=dim)
 
@@ -406,8 +408,11 @@ class ScatterAddZeros(Function):
     @staticmethod
     def forward(ctx, g, shape, dim, idx):
         out = np.zeros(shape, g._data.dtype)
-        np.add.at(out, _full_index(idx, dim), g._data)
         ctx.meta = (dim, idx)
+        if out.ndim == 0 or idx.ndim == 0:  # 0-d and 1-d alike, as in PyTorch
+            np.add.at(out.reshape(-1), idx.reshape(-1), g._data.reshape(-1))
+            return out
+        np.add.at(out, _full_index(idx, dim), g._data)
         return out
 
     @staticmethod
@@ -455,17 +460,22 @@ class Scatter(Function):
     def forward(ctx, x, dim, index, src, reduce):
         out = x._data.copy()
         idx = index._data
-        val = src._data[tuple(slice(0, s) for s in idx.shape)] if isinstance(src, Tensor) else src
+        src_data = src._data if isinstance(src, Tensor) else None
+        target = out
+        if out.ndim == 0 or idx.ndim == 0:  # PyTorch treats 0-d and 1-d input and index alike
+            target, idx = out.reshape(-1), idx.reshape(-1)
+            src_data = None if src_data is None else src_data.reshape(-1)
+        val = src if src_data is None else src_data[tuple(slice(0, s) for s in idx.shape)]
         full = _full_index(idx, dim)
         if reduce is None:
-            out[full] = val
+            target[full] = val
         elif reduce in ("add", "sum"):
-            np.add.at(out, full, val)
+            np.add.at(target, full, val)
         elif reduce in ("multiply", "prod"):
-            np.multiply.at(out, full, val)
+            np.multiply.at(target, full, val)
         else:
             raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
-        ctx.meta = (dim, idx, reduce)
+        ctx.meta = (dim, index._data, reduce)
         return out
 
     @staticmethod

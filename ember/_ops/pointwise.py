@@ -203,20 +203,20 @@ def _out(result, out):
     return out
 
 
-def _radd(self, other):
-    return Add.apply(self, other)
+def _reflected(op):
+    """``other (op) tensor`` when ``other`` is not a tensor. An ndarray on the left is refused
+    with TypeError, as PyTorch does (a tensor on the left takes the array: ``binary_arrays``)."""
+    def reflected(self, other):
+        if other.__class__ is np.ndarray:
+            return NotImplemented
+        return op(self, other)
+    return reflected
 
 
-def _rmul(self, other):
-    return Mul.apply(self, other)
-
-
-def _rsub(self, other):
-    return Rsub.apply(self, other)
-
-
-def _rtruediv(self, other):
-    return Div.apply(to_tensor(other), self) if not isinstance(other, Tensor) else Div.apply(other, self)
+_radd = _reflected(Add.apply)
+_rmul = _reflected(Mul.apply)
+_rsub = _reflected(Rsub.apply)
+_rtruediv = _reflected(lambda self, other: Div.apply(to_tensor(other), self))
 
 
 def _direct(self, ufunc, other, alpha=1):
@@ -762,8 +762,7 @@ def float_power(input, exponent):
     return pow(x, e)
 
 
-def _rpow(self, other):
-    return PowBase.apply(other, self)
+_rpow = _reflected(lambda self, other: PowBase.apply(other, self))
 
 
 # --- clamping and binary elementwise -------------------------------------------------------------------

@@ -116,3 +116,25 @@ def test_index_errors_match_pytorch():
             case(torch)
         with pytest.raises(type(te.value)):
             case(ember)
+
+
+def test_zero_dim_index_in_gather_and_scatter_like_pytorch():
+    """PyTorch treats 0-d and 1-d input and index alike in gather/scatter; the quickstart
+    tutorial's one-hot target transform is ``zeros(10).scatter_(0, tensor(y), value=1)``."""
+    def run(m):
+        out = [m.zeros(10).scatter_(0, m.tensor(3), value=1), m.zeros(5).scatter(0, m.tensor(2), m.tensor([7., 8.]))]
+        x = m.arange(5., requires_grad=True)
+        y = m.gather(x, 0, m.tensor(3))
+        (y * 2).backward()
+        out += [y, x.grad]
+        x = m.tensor(4., requires_grad=True)
+        y = m.gather(x, 0, m.tensor([0, 0]))
+        y.sum().backward()
+        out += [y, x.grad, m.tensor(4.).scatter(0, m.tensor(0), m.tensor(9.))]
+        x, s = m.zeros(3, requires_grad=True), m.tensor(5., requires_grad=True)
+        y = x.scatter_add(0, m.tensor(1), s)
+        y.sum().backward()
+        return out + [y, x.grad, s.grad]
+    for a, b in zip(run(ember), run(torch)):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
