@@ -1,4 +1,7 @@
-"""``python -m ember run script.py [args...]``: run a PyTorch program on ember, unchanged."""
+"""The ``ember`` command.
+
+``python -m ember run script.py [args...]``: run a PyTorch program on ember, unchanged.
+``ember train [options]`` / ``ember predict RUN_DIR INPUT``: see ``ember/cli``."""
 import argparse
 import sys
 
@@ -9,7 +12,12 @@ def main(argv=None):
     run = sub.add_parser("run", help="run an unmodified PyTorch program with ember as torch")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
+    from .cli import add_subcommands
+    add_subcommands(sub)
     args = parser.parse_args(argv)
+    if args.command in ("train", "predict"):
+        from .cli import main as cli_main
+        return cli_main(args.command, args)
     if args.command == "run":
         import os
         if not os.path.exists(args.script):
