@@ -68,6 +68,7 @@ from . import serialization  # noqa: E402,F401
 from . import utils  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
+from . import profiler  # noqa: E402,F401
 
 from ._safetensors import save_safetensors, load_safetensors  # noqa: E402,F401
 

@@ -107,6 +107,7 @@ from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
 from . import forward_ad  # noqa: E402,F401
 from .variable import Variable  # noqa: E402
+from . import profiler  # noqa: E402,F401
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch.autograd")
