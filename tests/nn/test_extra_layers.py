@@ -55,7 +55,7 @@ def test_embedding_bag_matches_pytorch():
 def test_weight_norm_matches_pytorch():
     import warnings
     warnings.simplefilter("ignore")
-    for dim in (0, None):
+    for dim in (0, 1, -1, None):  # -1, like None, is the norm of the whole weight
         t = torch.nn.utils.weight_norm(torch.nn.Linear(3, 2), dim=dim)
         e = ember.nn.utils.weight_norm(ember.nn.Linear(3, 2), dim=dim)
         assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]

@@ -1,19 +1,12 @@
 """``nn.utils.weight_norm``: w = g * v / ||v||, learning the direction v and the length g
 separately (Salimans & Kingma). The weight is recomputed from g and v before each forward."""
 from ..parameter import Parameter
-
-
-def _norm_except_dim(v, dim):
-    """||v|| over every dim but ``dim`` (keeping dims), or the whole norm for dim=None."""
-    if dim is None:
-        return (v * v).sum().sqrt()
-    dims = tuple(d for d in range(v.dim()) if d != dim % v.dim())
-    return (v * v).sum(dims, keepdim=True).sqrt()
+from .parametrizations import _norm_except_dim
 
 
 class WeightNorm:
     def __init__(self, name, dim):
-        self.name, self.dim = name, dim
+        self.name, self.dim = name, -1 if dim is None else dim  # -1: the norm of the whole tensor
 
     def compute_weight(self, module):
         g = getattr(module, self.name + "_g")
@@ -30,7 +23,7 @@ def weight_norm(module, name="weight", dim=0):
     weight = getattr(module, name)
     fn = WeightNorm(name, dim)
     del module._parameters[name]
-    module.register_parameter(name + "_g", Parameter(_norm_except_dim(weight, dim).detach()))
+    module.register_parameter(name + "_g", Parameter(_norm_except_dim(weight, fn.dim).detach()))
     module.register_parameter(name + "_v", Parameter(weight.detach()))
     setattr(module, name, fn.compute_weight(module))
     module.register_forward_pre_hook(fn)
