@@ -250,34 +250,29 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = cls._node_cls()
-        record = False
-        if _grad[0]:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    record = True
-                    break
-        if not record:
+        if not _grad[0]:  # inside backward or no_grad: nothing to record, nothing to switch
             ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
-            if not _grad[0]:  # already off (inside backward, no_grad): nothing to switch
-                return _wrap_plain(cls.forward(ctx, *args, **kwargs))
-            _grad[0] = False
+            return _wrap_plain(cls.forward(ctx, *args, **kwargs))
+        # one pass over the arguments: which need a gradient, and where each gradient goes
+        # (edges are taken before forward runs: an in-place forward changes its input's grad_fn)
+        needs, edges, record = [], [], False
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs.append(True)
+                edges.append(grad_edge(a))
+                record = True
+            else:
+                needs.append(False)
+                edges.append(None)
+        ctx.needs_input_grad = tuple(needs)
+        _grad[0] = False
+        if not record:
             try:
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _grad[0] = True
             return _wrap_plain(out)
-        # edges are taken before forward runs: an in-place forward changes its input's grad_fn
-        needs, edges = [], []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                needs.append(True)
-                edges.append(grad_edge(a))
-            else:
-                needs.append(False)
-                edges.append(None)
-        ctx.needs_input_grad = tuple(needs)
         ctx._next = tuple(edges)
-        _grad[0] = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
@@ -308,14 +303,21 @@ def _wrap_plain(out):
 
 def _wire_outputs(ctx, args, out):
     """Make ``ctx`` the ``grad_fn`` of every differentiable output and settle saved tensors."""
-    if out.__class__ is np.ndarray and ctx._dirty is None and ctx._non_diff is None and ctx._to_save is None:
-        # the common case: one fresh array and nothing saved
+    if out.__class__ is np.ndarray and ctx._dirty is None and ctx._non_diff is None:
+        # the common case: one fresh array, and at most inputs (or that array) saved
         o = Tensor._make(out)
         if out.dtype.kind == "f":
             o._requires_grad = True
             o.grad_fn = ctx
-        ctx._saved = ()
-        return o
+        to_save = ctx._to_save
+        if to_save is None:
+            ctx._saved = ()
+            return o
+        if all(t is None or t.__class__ is Tensor and t.grad_fn is not ctx for t in to_save):
+            ctx._saved = tuple(None if t is None else (t, t._vc[0]) for t in to_save)
+            ctx._to_save = None
+            return o
+        out = o  # saves something else (the output, a subclass): the general path below
     single = out.__class__ is not tuple
     outs = (out,) if single else out
     non_diff = ctx._non_diff
