@@ -3,10 +3,10 @@
 Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
 names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
 """
-from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv, pooling, padding, norm, embedding
+from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv, pooling, padding, norm, embedding, ctc
 
 _FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-             pooling, padding, norm, embedding)
+             pooling, padding, norm, embedding, ctc)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

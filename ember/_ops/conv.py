@@ -1,14 +1,16 @@
 """Convolution as a matrix product (im2col), its transpose, and ``unfold``/``fold``.
 
-For a 2-D convolution with kernel (kh, kw), every output pixel is a dot product between the
-flattened weights of one output channel and the (C, kh, kw) patch of the input under the
-kernel. Laying all patches side by side as the columns of a matrix ("im2col"),
+For a convolution with kernel (k1, ..., kd) over d spatial dims (1, 2 or 3), every output
+position is a dot product between the flattened weights of one output channel and the
+(C, k1, ..., kd) patch of the input under the kernel. Laying all patches side by side as the
+columns of a matrix ("im2col"), e.g. in 2-d
 
     cols[(c, i, j), (n, y, x)] = x_pad[n, c, y*s + i*d, x*s + j*d]        shape (C kh kw, N Ho Wo)
 
 turns the whole convolution into one matrix product ``W.reshape(O, C kh kw) @ cols`` — done by
 BLAS. The patches are read through a strided *view* of the padded input (no Python loops);
-only the final ``cols`` matrix is a copy.
+only the final ``cols`` matrix is a copy. Nothing below is specific to a number of dims: a
+1-d or 3-d convolution is the same code with shorter or longer index tuples.
 
 Gradients: y = W cols is linear in both, so dL/dW = dL/dy cols^T (the "weight gradient", a
 correlation of the input with the output gradient) and dL/dcols = W^T dL/dy, which "col2im"
@@ -17,10 +19,15 @@ That input gradient is exactly a *transposed convolution* of dL/dy with W, so ``
 serves both directions and backward is written with ``Convolution`` and ``ConvWeight``
 themselves, which makes double backward work.
 """
+import itertools
+import math
+
 import numpy as np
 
 from .._dtype import type_word
 from ..autograd.function import Function
+
+_ALL2 = (slice(None), slice(None))  # the batch and channel dims, untouched by spatial indexing
 
 
 def tuple_n(v, n):
@@ -32,110 +39,112 @@ def tuple_n(v, n):
     return (int(v),) * n
 
 
-def _as2d(a, nd):
-    """View a 1-d convolution's (N, C, L) array as (N, C, 1, L)."""
-    return a[:, :, None, :] if nd == 1 else a
+def pad_spatial(x, pairs, value=0.0):
+    """``x`` with (lo, hi) extra positions of ``value`` around each spatial dim. A filled array
+    and one slice assignment: np.pad does the same but costs tens of microseconds more per call,
+    which dominates small convolutions."""
+    out = np.full(x.shape[:2] + tuple(L + lo + hi for L, (lo, hi) in zip(x.shape[2:], pairs)), value, x.dtype)
+    out[_ALL2 + tuple(slice(lo, lo + L) for L, (lo, _) in zip(x.shape[2:], pairs))] = x
+    return out
 
 
-def _pad(x, padding, value=0.0):
-    ph, pw = padding
-    if ph == 0 and pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+def _pad(x, padding):
+    return pad_spatial(x, [(p, p) for p in padding]) if any(padding) else x
 
 
-def windows(xp, kernel, stride, dilation, out_hw=None):
-    """A strided view (N, C, kh, kw, Ho, Wo) of every kernel-sized patch of padded ``xp``."""
-    n, c, h, w = xp.shape
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    if out_hw is None:
-        out_hw = ((h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1)
-    s = xp.strides
+def windows(xp, kernel, stride, dilation, out=None):
+    """A strided view (N, C, *kernel, *out) of every kernel-sized patch of padded ``xp``: moving
+    one step along a kernel dim moves ``dilation`` elements, along an output dim ``stride``."""
+    if out is None:
+        out = tuple((size - d * (k - 1) - 1) // s + 1
+                    for size, k, s, d in zip(xp.shape[2:], kernel, stride, dilation))
+    st = xp.strides
     return np.lib.stride_tricks.as_strided(
-        xp, (n, c, kh, kw, out_hw[0], out_hw[1]),
-        (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw), writeable=False)
+        xp, xp.shape[:2] + tuple(kernel) + tuple(out),
+        st[:2] + tuple(t * d for t, d in zip(st[2:], dilation)) + tuple(t * s for t, s in zip(st[2:], stride)),
+        writeable=False)
 
 
 def im2col(x, kernel, stride, padding, dilation, groups):
-    """``cols`` of shape (G, C/G * kh * kw, N * Ho * Wo) and the output size (Ho, Wo)."""
+    """``cols`` of shape (G, C/G * prod(kernel), N * prod(out)) and the output size ``out``."""
+    nd = len(kernel)
     win = windows(_pad(x, padding), kernel, stride, dilation)
-    n, c, kh, kw, ho, wo = win.shape
-    cols = win.transpose(1, 2, 3, 0, 4, 5).reshape(groups, (c // groups) * kh * kw, n * ho * wo)
-    return cols, (ho, wo)
+    n, c = win.shape[:2]
+    out = win.shape[2 + nd:]
+    # (N, C, *k, *out) -> (C, *k, N, *out): rows are (channel, kernel offset), columns positions
+    cols = win.transpose((1,) + tuple(range(2, 2 + nd)) + (0,) + tuple(range(2 + nd, 2 + 2 * nd)))
+    return cols.reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(out)), out
 
 
 def col2im(cols, shape, kernel, stride, padding, dilation):
-    """The adjoint of ``im2col``: add each column back onto the pixels its patch came from.
-    ``cols`` is (C, kh, kw, N, Ho, Wo); ``shape`` the unpadded (N, C, H, W)."""
-    n, c, h, w = shape
-    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = kernel, stride, dilation, padding
-    ho, wo = cols.shape[4], cols.shape[5]
-    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            y0, x0 = i * dh, j * dw
-            out[:, :, y0:y0 + sh * (ho - 1) + 1:sh, x0:x0 + sw * (wo - 1) + 1:sw] += \
-                cols[:, i, j].transpose(1, 0, 2, 3)
-    return out[:, :, ph:ph + h, pw:pw + w]
+    """The adjoint of ``im2col``: add each column back onto the positions its patch came from.
+    ``cols`` is (C, *kernel, N, *out); ``shape`` the unpadded (N, C, *size). One strided slice
+    per kernel offset: the loop runs prod(kernel) times, never over positions."""
+    nd = len(kernel)
+    size = shape[2:]
+    out_size = cols.shape[2 + nd:]
+    out = np.zeros(tuple(shape[:2]) + tuple(L + 2 * p for L, p in zip(size, padding)), cols.dtype)
+    # (C, *kernel, N, *out) -> (N, C, *kernel, *out), a view, so each offset reads an (N, C, *out) block
+    src = cols.transpose((nd + 1, 0) + tuple(range(1, nd + 1)) + tuple(range(nd + 2, 2 * nd + 2)))
+    # per dim, the strided slice of output positions that kernel offset o touches
+    dst = [[slice(o * d, o * d + s * (m - 1) + 1, s) for o in range(k)]
+           for k, d, s, m in zip(kernel, dilation, stride, out_size)]
+    for offs, sl in zip(itertools.product(*(range(k) for k in kernel)), itertools.product(*dst)):
+        out[_ALL2 + sl] += src[_ALL2 + offs]
+    return out[_ALL2 + tuple(slice(p, p + L) for p, L in zip(padding, size))]
 
 
 def _conv_np(x, w, stride, padding, dilation, groups):
-    """y = conv(x, W): x (N, C, H, W), W (O, C/G, kh, kw) -> (N, O, Ho, Wo)."""
-    o, _, kh, kw = w.shape
-    n = x.shape[0]
-    cols, (ho, wo) = im2col(x, (kh, kw), stride, padding, dilation, groups)
+    """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out)."""
+    o = w.shape[0]
+    cols, out = im2col(x, w.shape[2:], stride, padding, dilation, groups)
     wm = w.reshape(groups, o // groups, -1)
     y = wm[0] @ cols[0] if groups == 1 else np.matmul(wm, cols)
-    return np.ascontiguousarray(y.reshape(o, n, ho, wo).transpose(1, 0, 2, 3))
+    return np.ascontiguousarray(y.reshape((o, x.shape[0]) + out).swapaxes(0, 1))
 
 
 def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
-    """y = conv_transpose(x, W): x (N, Cin, H, W), W (Cin, Cout/G, kh, kw): the adjoint of
+    """y = conv_transpose(x, W): x (N, Cin, *size), W (Cin, Cout/G, *kernel): the adjoint of
     conv with the same W, i.e. col2im(W^T x)."""
-    n, cin, h, wd = x.shape
-    _, cout_g, kh, kw = w.shape
-    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
-    hout = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
-    wout = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
-    xm = x.transpose(1, 0, 2, 3).reshape(groups, cin // groups, n * h * wd)
-    wm = w.reshape(groups, cin // groups, cout_g * kh * kw)
-    cols = np.matmul(wm.transpose(0, 2, 1), xm)  # (G, Cout/G kh kw, N H W)
-    cols = cols.reshape(groups * cout_g, kh, kw, n, h, wd)
-    return col2im(cols, (n, groups * cout_g, hout, wout), (kh, kw), stride, padding, dilation)
+    n, cin = x.shape[:2]
+    size, kernel, cout_g = x.shape[2:], w.shape[2:], w.shape[1]
+    out = tuple((L - 1) * s - 2 * p + d * (k - 1) + op + 1
+                for L, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, output_padding))
+    xm = x.swapaxes(0, 1).reshape(groups, cin // groups, -1)
+    wm = w.reshape(groups, cin // groups, -1)
+    cols = np.matmul(wm.transpose(0, 2, 1), xm)  # (G, Cout/G prod(kernel), N prod(size))
+    cols = cols.reshape((groups * cout_g,) + kernel + (n,) + size)
+    return col2im(cols, (n, groups * cout_g) + out, kernel, stride, padding, dilation)
 
 
 def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``."""
-    o, cg, kh, kw = wshape
-    cols, (ho, wo) = im2col(a, (kh, kw), stride, padding, dilation, groups)
-    n = a.shape[0]
-    bm = b[:, :, :ho, :wo].transpose(1, 0, 2, 3).reshape(groups, o // groups, n * ho * wo)
-    gw = np.matmul(bm, cols.transpose(0, 2, 1))
-    return gw.reshape(wshape)
+    o = wshape[0]
+    cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups)
+    bm = b[_ALL2 + tuple(slice(0, m) for m in out)].swapaxes(0, 1).reshape(groups, o // groups, -1)
+    return np.matmul(bm, cols.transpose(0, 2, 1)).reshape(wshape)
 
 
 class Convolution(Function):
-    """y = conv(x, W) + b (or its transpose, ``transposed=True``), 1-d or 2-d.
+    """y = conv(x, W) + b (or its transpose, ``transposed=True``) over 1, 2 or 3 spatial dims.
 
     dL/dx = conv_transpose(dL/dy, W)  (conv for a transposed convolution),
-    dL/dW = correlation of x with dL/dy (``ConvWeight``),   dL/db = sum of dL/dy over N, H, W.
+    dL/dW = correlation of x with dL/dy (``ConvWeight``),   dL/db = sum of dL/dy over N and space.
     """
 
     _backward_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx, x, w, b, stride, padding, dilation, transposed, output_padding, groups):
-        nd = x._data.ndim - 2
-        xa, wa = _as2d(x._data, nd), _as2d(w._data, nd)
         if transposed:
-            y = _conv_transpose_np(xa, wa, stride, padding, output_padding, dilation, groups)
+            y = _conv_transpose_np(x._data, w._data, stride, padding, output_padding, dilation, groups)
         else:
-            y = _conv_np(xa, wa, stride, padding, dilation, groups)
+            y = _conv_np(x._data, w._data, stride, padding, dilation, groups)
         if b is not None:
-            y += b._data.reshape(1, -1, 1, 1)
+            y += b._data.reshape((1, -1) + (1,) * len(stride))
         ctx.save_for_backward(x, w)
         ctx.params = (stride, padding, dilation, transposed, output_padding, groups, b is not None)
-        return y[:, :, 0, :] if nd == 1 else y
+        return y
 
     @staticmethod
     def backward(ctx, g):
@@ -145,7 +154,7 @@ class Convolution(Function):
         gx = gw = gb = None
         if nx:
             if transposed:
-                gx = Convolution.apply(g, w, None, stride, padding, dilation, False, (0, 0), groups)
+                gx = Convolution.apply(g, w, None, stride, padding, dilation, False, (0,) * len(stride), groups)
             else:
                 op = _fit_output_padding(x, g, w, stride, padding, dilation)
                 gx = Convolution.apply(g, w, None, stride, padding, dilation, True, op, groups)
@@ -153,19 +162,15 @@ class Convolution(Function):
             gw = ConvWeight.apply(g, x, tuple(w._data.shape), stride, padding, dilation, groups) if transposed \
                 else ConvWeight.apply(x, g, tuple(w._data.shape), stride, padding, dilation, groups)
         if nb and has_bias:
-            gb = g.sum((0, 2, 3) if g.dim() == 4 else (0, 2))
+            gb = g.sum((0,) + tuple(range(2, g.dim())))
         return gx, gw, gb, None, None, None, None, None, None
 
 
 def _fit_output_padding(x, g, w, stride, padding, dilation):
     """The output_padding that makes conv_transpose of ``g`` come back to x's spatial size
-    (a strided conv drops up to stride-1 trailing pixels, which the transpose must restore)."""
-    nd = x._data.ndim - 2
-    size_x = _as2d(x._data, nd).shape[2:]
-    size_g = _as2d(g._data, nd).shape[2:]
-    k = _as2d(w._data, nd).shape[2:]
-    return tuple(sx - ((sg - 1) * s - 2 * p + d * (kk - 1) + 1)
-                 for sx, sg, kk, s, p, d in zip(size_x, size_g, k, stride, padding, dilation))
+    (a strided conv drops up to stride-1 trailing positions, which the transpose must restore)."""
+    return tuple(sx - ((sg - 1) * s - 2 * p + d * (k - 1) + 1) for sx, sg, k, s, p, d in
+                 zip(x._data.shape[2:], g._data.shape[2:], w._data.shape[2:], stride, padding, dilation))
 
 
 class ConvWeight(Function):
@@ -176,12 +181,9 @@ class ConvWeight(Function):
 
     @staticmethod
     def forward(ctx, a, b, wshape, stride, padding, dilation, groups):
-        nd = a._data.ndim - 2
         ctx.save_for_backward(a, b)
         ctx.params = (stride, padding, dilation, groups)
-        ws = wshape if nd == 2 else (wshape[0], wshape[1], 1, wshape[2])
-        return _conv_weight_np(_as2d(a._data, nd), _as2d(b._data, nd), ws, stride, padding, dilation,
-                               groups).reshape(wshape)
+        return _conv_weight_np(a._data, b._data, wshape, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -194,27 +196,36 @@ class ConvWeight(Function):
             ga = Convolution.apply(b, ggw, None, stride, padding, dilation, True, op, groups)
         if nb:
             # conv(a, .) has exactly b's size: b is the gradient of that very convolution's output
-            gb = Convolution.apply(a, ggw, None, stride, padding, dilation, False, (0, 0), groups)
+            gb = Convolution.apply(a, ggw, None, stride, padding, dilation, False, (0,) * len(stride), groups)
         return ga, gb, None, None, None, None, None
 
 
 # --- nn.functional entry points ------------------------------------------------------------------
-def _check_conv(input, weight, groups, nd, transposed, name):
+def _check_conv(input, weight, groups, nd, transposed, name, **sizes):
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {list(input.shape)}")
+    if nd == 1 and weight.dim() != 3:
+        # PyTorch stretches conv1d's one-element sizes to any weight, then compares ranks
+        raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
+                           f"{list(weight.shape)}, but got {input.dim()}-dimensional input of size "
+                           f"{list(input.shape)} instead")
+    for what, v in sizes.items():  # stride, padding, dilation, output_padding: one per weight dim
+        if not isinstance(v, str) and len(v) != weight.dim() - 2:
+            raise RuntimeError(f"expected {what} to be a single integer value or a list of {weight.dim() - 2} "
+                               f"values to match the convolution dimensions, but got {what}={list(v)}")
     if input.dtype != weight.dtype:
         raise RuntimeError(f"expected scalar type {type_word(input.dtype)} but found {type_word(weight.dtype)}")
     c = input.shape[-nd - 1]
+    # PyTorch checks after giving an unbatched input its batch dim, and prints that shape
+    shape = ([1] if input.dim() == nd + 1 else []) + list(input.shape)
     if transposed:
         if c != weight.shape[0]:
             raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
-                               f"{list(input.shape)} to have {weight.shape[0]} channels, but got {c} channels "
-                               "instead")
+                               f"{shape} to have {weight.shape[0]} channels, but got {c} channels instead")
     elif c != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-                           f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got {c} "
-                           "channels instead")
+                           f"{shape} to have {weight.shape[1] * groups} channels, but got {c} channels instead")
 
 
 def _same_padding(weight, dilation, nd):
@@ -225,9 +236,10 @@ def _same_padding(weight, dilation, nd):
 
 
 def convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
-    """conv1d/conv2d with PyTorch's argument handling (padding 'same'/'valid', unbatched input)."""
+    """conv1d/2d/3d with PyTorch's argument handling (padding 'same'/'valid', unbatched input)."""
     stride, dilation = tuple_n(stride, nd), tuple_n(dilation, nd)
-    _check_conv(input, weight, groups, nd, False, name)
+    _check_conv(input, weight, groups, nd, False, name, stride=stride,
+                padding=padding if isinstance(padding, str) else tuple_n(padding, nd), dilation=dilation)
     unbatched = input.dim() == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
@@ -248,27 +260,27 @@ def convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
         else:
             raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
     padding = tuple_n(padding, nd)
-    pad2 = padding if nd == 2 else (0,) + padding
-    st2 = stride if nd == 2 else (1,) + stride
-    dl2 = dilation if nd == 2 else (1,) + dilation
-    out = Convolution.apply(input, weight, bias, st2, pad2, dl2, False, (0, 0), groups)
+    out = Convolution.apply(input, weight, bias, stride, padding, dilation, False, (0,) * nd, groups)
     return out.squeeze(0) if unbatched else out
 
 
 def conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, name):
     stride, padding = tuple_n(stride, nd), tuple_n(padding, nd)
     output_padding, dilation = tuple_n(output_padding, nd), tuple_n(dilation, nd)
-    _check_conv(input, weight, groups, nd, True, name)
-    for op, s, d in zip(output_padding, stride, dilation):
-        if op >= s and op >= d:
-            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                               f"output_padding: {op}, stride: {s}, dilation: {d}")
+    _check_conv(input, weight, groups, nd, True, name, stride=stride, padding=padding, dilation=dilation,
+                output_padding=output_padding)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        # PyTorch names every dim in the message; a 1-d convolution runs as 2-d there (height 1)
+        dims = ("depth", "height", "width")[-max(nd, 2):]
+        lead = len(dims) - nd
+        got = [f"{what}_{dim}: {v}" for what, vals, fill in (("output_padding", output_padding, 0),
+                                                             ("stride", stride, 1), ("dilation", dilation, 1))
+               for dim, v in zip(dims, (fill,) * lead + vals)]
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(got))
     unbatched = input.dim() == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
-    lift = (lambda t: t) if nd == 2 else (lambda t: (1 if t is stride or t is dilation else 0,) + t)
-    out = Convolution.apply(input, weight, bias, lift(stride), lift(padding), lift(dilation), True,
-                            lift(output_padding), groups)
+    out = Convolution.apply(input, weight, bias, stride, padding, dilation, True, output_padding, groups)
     return out.squeeze(0) if unbatched else out
 
 

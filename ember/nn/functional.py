@@ -27,6 +27,9 @@ def linear(input, weight, bias=None):
     """y = x W^T + b."""
     if input.dim() == 2 and bias is not None:
         return ember.addmm(bias, input, weight.t())
+    if input.dim() > 2 and bias is not None:  # rows of every batch entry in one addmm, as PyTorch does
+        out = ember.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+        return out.view(*input.shape[:-1], out.shape[-1])
     out = input.matmul(weight.t())
     return out + bias if bias is not None else out
 
@@ -455,6 +458,13 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction)
 
 
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist temporal classification loss (see ember/_ops/ctc.py)."""
+    from .._ops.ctc import ctc_loss as _ctc_loss
+    check_reduction(reduction)
+    return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+
+
 def one_hot(tensor, num_classes=-1):
     """A (..., num_classes) int64 tensor with a 1 at each index of ``tensor``."""
     if tensor.dtype.name != "int64":
@@ -484,6 +494,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv.convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _conv.conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
                                   "conv_transpose1d")
@@ -492,6 +506,11 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _conv.conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
                                   "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv.conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                                  "conv_transpose3d")
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -520,8 +539,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _pool.max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _pool.max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3)
+
+
 max_pool1d_with_indices = max_pool1d
 max_pool2d_with_indices = max_pool2d
+max_pool3d_with_indices = max_pool3d
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -533,12 +557,21 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return _pool.avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
 
 
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _pool.avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
+
+
 def adaptive_avg_pool1d(input, output_size):
     return _pool.adaptive_avg_poolnd(input, output_size, 1)
 
 
 def adaptive_avg_pool2d(input, output_size):
     return _pool.adaptive_avg_poolnd(input, output_size, 2)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _pool.adaptive_avg_poolnd(input, output_size, 3)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -549,8 +582,20 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _pool.adaptive_max_poolnd(input, output_size, return_indices, 2)
 
 
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return _pool.adaptive_max_poolnd(input, output_size, return_indices, 3)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _pool.max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, 1)
+
+
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     return _pool.max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _pool.max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, 3)
 
 
 from .._ops import norm as _norm  # noqa: E402
@@ -578,15 +623,18 @@ def _source_coords(out_size, in_size, scale, align_corners, mode):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize the spatial dims: 'nearest' picks the source pixel, 'linear'/'bilinear' blend
-    the two nearest source pixels per dim (a weighted sum, so gradients flow to both)."""
+    """Resize the spatial dims: 'nearest' picks the source pixel, 'linear'/'bilinear'/'trilinear'
+    blend the two nearest source pixels per dim (a weighted sum, so gradients flow to both)."""
     import numpy as np
     from .._tensor import Tensor
-    if mode not in ("nearest", "linear", "bilinear"):
+    linear_dims = {"linear": 1, "bilinear": 2, "trilinear": 3}
+    if mode != "nearest" and mode not in linear_dims:
         raise NotImplementedError(f"torch.nn.functional.interpolate(mode='{mode}') is not supported by ember")
     if antialias:
         raise NotImplementedError("torch.nn.functional.interpolate(antialias=True) is not supported by ember")
     nd = input.dim() - 2
+    if mode in linear_dims and nd != linear_dims[mode]:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {linear_dims[mode] + 2}D input")
     if size is None and scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:

@@ -16,6 +16,12 @@ CASES = [
     ("GroupNorm", lambda nn: nn.GroupNorm(3, 6), (2, 6, 4, 3)),
     ("InstanceNorm2d", lambda nn: nn.InstanceNorm2d(3, affine=True, track_running_stats=True), (4, 3, 5, 5)),
     ("InstanceNorm1d", lambda nn: nn.InstanceNorm1d(3), (2, 3, 6)),
+    ("BatchNorm3d", lambda nn: nn.BatchNorm3d(3), (4, 3, 3, 4, 5)),
+    ("BatchNorm3d-momentum-none", lambda nn: nn.BatchNorm3d(2, momentum=None, affine=False), (3, 2, 2, 3, 2)),
+    ("InstanceNorm3d", lambda nn: nn.InstanceNorm3d(3, affine=True, track_running_stats=True), (2, 3, 4, 3, 5)),
+    ("InstanceNorm3d-plain", lambda nn: nn.InstanceNorm3d(2), (3, 2, 3, 3, 4)),
+    ("InstanceNorm3d-unbatched", lambda nn: nn.InstanceNorm3d(3, affine=True), (3, 4, 3, 5)),
+    ("InstanceNorm1d-unbatched", lambda nn: nn.InstanceNorm1d(3, affine=True), (3, 6)),
 ]
 
 

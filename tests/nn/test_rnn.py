@@ -13,6 +13,10 @@ CASES = [
     ("LSTM-bi-2layer-bf", dict(input_size=3, hidden_size=4, num_layers=2, bidirectional=True, batch_first=True)),
     ("GRU", dict(input_size=3, hidden_size=5, bias=False)),
     ("GRU-bi", dict(input_size=3, hidden_size=4, bidirectional=True)),
+    ("LSTM-proj", dict(input_size=3, hidden_size=5, proj_size=2)),
+    ("LSTM-proj-bi-2layer-bf", dict(input_size=3, hidden_size=5, proj_size=3, num_layers=2, bidirectional=True,
+                                    batch_first=True)),
+    ("LSTM-proj-nobias-3layer", dict(input_size=3, hidden_size=4, proj_size=1, num_layers=3, bias=False)),
 ]
 
 
@@ -31,19 +35,23 @@ def test_rnn_matches_pytorch(name, kwargs, with_state):
     rng = np.random.default_rng(0)
     t, e = make(torch, name, kwargs), make(ember, name, kwargs)
     assert repr(e) == repr(t)
-    assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert [(n, tuple(p.shape)) for n, p in e.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in t.named_parameters()]
+    assert list(e.state_dict()) == list(t.state_dict())
     copy(t, e)
     T, B = 5, 2
     shape = (B, T, 3) if kwargs.get("batch_first") else (T, B, 3)
     x = rng.standard_normal(shape).astype(np.float32)
     xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
     dirs = 2 if kwargs.get("bidirectional") else 1
-    hshape = (kwargs.get("num_layers", 1) * dirs, B, kwargs["hidden_size"])
+    # with projections h (and the output) have proj_size features, c keeps hidden_size
+    cshape = (kwargs.get("num_layers", 1) * dirs, B, kwargs["hidden_size"])
+    hshape = cshape[:2] + (kwargs.get("proj_size") or kwargs["hidden_size"],)
     args_t, args_e = (), ()
     if with_state:
         h = rng.standard_normal(hshape).astype(np.float32)
         if name.startswith("LSTM"):
-            c = rng.standard_normal(hshape).astype(np.float32)
+            c = rng.standard_normal(cshape).astype(np.float32)
             args_t, args_e = ((torch.tensor(h), torch.tensor(c)),), ((ember.tensor(h), ember.tensor(c)),)
         else:
             args_t, args_e = (torch.tensor(h),), (ember.tensor(h),)
@@ -53,10 +61,12 @@ def test_rnn_matches_pytorch(name, kwargs, with_state):
     hts = ht if isinstance(ht, tuple) else (ht,)
     hes = he if isinstance(he, tuple) else (he,)
     for a, b in zip(hes, hts):
+        assert tuple(a.shape) == tuple(b.shape)
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-5)
     g = rng.standard_normal(ot.shape).astype(np.float32)
-    (ot * torch.tensor(g)).sum().backward()
-    (oe * ember.tensor(g)).sum().backward()
+    gc = rng.standard_normal(hts[-1].shape).astype(np.float32)  # the final state feeds the loss too
+    (ot * torch.tensor(g)).sum().add((hts[-1] * torch.tensor(gc)).sum()).backward()
+    (oe * ember.tensor(g)).sum().add((hes[-1] * ember.tensor(gc)).sum()).backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
     for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
         np.testing.assert_allclose(pe.grad.numpy(), pt.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
@@ -77,21 +87,31 @@ def test_cells_match_pytorch(cell):
         assert tuple(a.shape) == tuple(b.shape)
 
 
+@pytest.mark.parametrize("proj_size", [0, 2])
 @pytest.mark.parametrize("enforce_sorted", [True, False])
-def test_packed_sequences_match_pytorch(enforce_sorted):
+def test_packed_sequences_match_pytorch(enforce_sorted, proj_size):
     rng = np.random.default_rng(2)
     lengths = [5, 3, 2] if enforce_sorted else [3, 5, 2]
     x = rng.standard_normal((5, 3, 2)).astype(np.float32)
-    t, e = torch.nn.LSTM(2, 3, bidirectional=True), ember.nn.LSTM(2, 3, bidirectional=True)
+    kw = dict(bidirectional=True, proj_size=proj_size)
+    t, e = torch.nn.LSTM(2, 3, **kw), ember.nn.LSTM(2, 3, **kw)
     copy(t, e)
     pt = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), lengths, enforce_sorted=enforce_sorted)
     pe = ember.nn.utils.rnn.pack_padded_sequence(ember.tensor(x), lengths, enforce_sorted=enforce_sorted)
     np.testing.assert_array_equal(pe.data.numpy(), pt.data.numpy())
     assert pe.batch_sizes.tolist() == pt.batch_sizes.tolist()
-    ot, (ht, ct) = t(pt)
-    oe, (he, ce) = e(pe)
+    # an initial state in the caller's batch order (reordered inside for the sorted packing)
+    h0 = rng.standard_normal((2, 3, proj_size or 3)).astype(np.float32)
+    c0 = rng.standard_normal((2, 3, 3)).astype(np.float32)
+    ot, (ht, ct) = t(pt, (torch.tensor(h0), torch.tensor(c0)))
+    oe, (he, ce) = e(pe, (ember.tensor(h0), ember.tensor(c0)))
     np.testing.assert_allclose(oe.data.detach().numpy(), ot.data.detach().numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(he.detach().numpy(), ht.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ce.detach().numpy(), ct.detach().numpy(), rtol=1e-4, atol=1e-5)
+    (ot.data.sum() + ct.sum()).backward()
+    (oe.data.sum() + ce.sum()).backward()
+    for (n, qe), (_, qt) in zip(e.named_parameters(), t.named_parameters()):
+        np.testing.assert_allclose(qe.grad.numpy(), qt.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
     padded_t, len_t = torch.nn.utils.rnn.pad_packed_sequence(ot, batch_first=True)
     padded_e, len_e = ember.nn.utils.rnn.pad_packed_sequence(oe, batch_first=True)
     np.testing.assert_allclose(padded_e.detach().numpy(), padded_t.detach().numpy(), rtol=1e-4, atol=1e-5)
@@ -104,12 +124,51 @@ def test_pad_sequence_and_default_init_match_pytorch():
         a = ember.nn.utils.rnn.pad_sequence([ember.tensor(s) for s in seqs], batch_first=bf, padding_value=-1)
         b = torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in seqs], batch_first=bf, padding_value=-1)
         np.testing.assert_array_equal(a.numpy(), b.numpy())
-    torch.manual_seed(3)
-    t = torch.nn.GRU(3, 4, num_layers=2)
-    ember.manual_seed(3)
-    e = ember.nn.GRU(3, 4, num_layers=2)
-    for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
-        np.testing.assert_array_equal(pe.detach().numpy(), pt.detach().numpy(), err_msg=n)
+    for ctor in (lambda nn: nn.GRU(3, 4, num_layers=2),
+                 lambda nn: nn.LSTM(3, 6, num_layers=2, bidirectional=True, proj_size=4)):
+        torch.manual_seed(3)
+        t = ctor(torch.nn)
+        ember.manual_seed(3)
+        e = ctor(ember.nn)
+        assert len(list(e.parameters())) == len(list(t.parameters()))
+        for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
+            np.testing.assert_array_equal(pe.detach().numpy(), pt.detach().numpy(), err_msg=n)
+        assert [[tuple(w.shape) for w in ws] for ws in e.all_weights] == \
+            [[tuple(w.shape) for w in ws] for ws in t.all_weights]
+
+
+def test_unbatched_lstm_with_projection_matches_pytorch():
+    rng = np.random.default_rng(4)
+    t, e = torch.nn.LSTM(3, 4, proj_size=2), ember.nn.LSTM(3, 4, proj_size=2)
+    copy(t, e)
+    x, h, c = (rng.standard_normal(s).astype(np.float32) for s in ((5, 3), (1, 2), (1, 4)))
+    ot, (ht, ct) = t(torch.tensor(x), (torch.tensor(h), torch.tensor(c)))
+    oe, (he, ce) = e(ember.tensor(x), (ember.tensor(h), ember.tensor(c)))
+    for a, b in ((oe, ot), (he, ht), (ce, ct)):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_rnn_construction_and_state_errors_match_pytorch():
+    cases = [
+        lambda m: m.nn.LSTM(3, 4, proj_size=4),
+        lambda m: m.nn.LSTM(3, 4, proj_size=-1),
+        lambda m: m.nn.GRU(3, 4, proj_size=2),
+        lambda m: m.nn.RNN(3, 4, proj_size=0),
+        lambda m: m.nn.LSTM(3, 4, num_layers=0),
+        lambda m: m.nn.LSTM(3, 0, num_layers=0),
+        lambda m: m.nn.GRU(3, 2.0),
+        lambda m: m.nn.LSTM(3, 4, proj_size=2)(m.ones(5, 3, 3), (m.zeros(1, 3, 4), m.zeros(1, 3, 4))),
+        lambda m: m.nn.LSTM(3, 4, proj_size=2)(m.ones(5, 3, 3), (m.zeros(1, 3, 2), m.zeros(1, 3, 2))),
+        lambda m: m.nn.GRU(3, 4)(m.ones(5, 3, 3), m.zeros(1, 2, 4)),
+        lambda m: m.nn.LSTM(3, 4, proj_size=2)(m.ones(5, 3), (m.zeros(1, 1, 2), m.zeros(1, 4))),
+    ]
+    for case in cases:
+        with pytest.raises(Exception) as te:
+            case(torch)
+        with pytest.raises(type(te.value)) as ee:
+            case(ember)
+        assert str(ee.value) == str(te.value)
 
 
 def test_clip_grad_and_vector_conversion_match_pytorch():

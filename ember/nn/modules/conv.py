@@ -1,5 +1,5 @@
-"""``Conv1d``, ``Conv2d``, ``ConvTranspose1d``, ``ConvTranspose2d`` (see ``ember/_ops/conv.py``
-for how a convolution becomes one matrix product)."""
+"""``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d``: one class body for every dimensionality
+(see ``ember/_ops/conv.py`` for how a convolution becomes one matrix product)."""
 
 from ..._ops.conv import tuple_n
 from ..._ops.creation import empty
@@ -72,15 +72,26 @@ class _ConvNd(Module):
         return s.format(**self.__dict__)
 
     def _padded(self, input):
-        """Non-zero padding modes pad explicitly first; the convolution then uses none."""
+        """Non-zero padding modes pad explicitly first; the convolution then uses none. For
+        'same', the total d (k - 1) per dim is split with the odd extra on the right."""
         if self.padding_mode == "zeros":
             return input, self.padding
-        if isinstance(self.padding, str):
-            raise NotImplementedError(f"padding='{self.padding}' with padding_mode='{self.padding_mode}'")
+        if self.padding == "valid":
+            return input, 0
+        if self.padding == "same":
+            total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            pairs = [(t // 2, t - t // 2) for t in total]
+        else:
+            pairs = [(p, p) for p in self.padding]
         pad = []
-        for p in reversed(self.padding):
-            pad += [p, p]
+        for lo, hi in reversed(pairs):  # F.pad lists the last dim first
+            pad += [lo, hi]
         return F.pad(input, pad, mode=self.padding_mode), 0
+
+    def forward(self, input):
+        x, padding = self._padded(input)
+        conv = getattr(F, f"conv{self._nd}d")
+        return conv(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv1d(_ConvNd):
@@ -88,17 +99,17 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def forward(self, input):
-        x, padding = self._padded(input)
-        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
-
 
 class Conv2d(_ConvNd):
     """2-d convolution over (N, C, H, W) inputs."""
 
-    def forward(self, input):
-        x, padding = self._padded(input)
-        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+    _nd = 2
+
+
+class Conv3d(_ConvNd):
+    """3-d convolution over (N, C, D, H, W) inputs (volumes, or video as time x height x width)."""
+
+    _nd = 3
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -120,20 +131,25 @@ class _ConvTransposeNd(_ConvNd):
         return tuple(o - ((s - 1) * st - 2 * p + d * (k - 1) + 1) for o, s, st, p, d, k in
                      zip(output_size, sizes, self.stride, self.padding, self.dilation, self.kernel_size))
 
+    def forward(self, input, output_size=None):
+        conv_transpose = getattr(F, f"conv_transpose{self._nd}d")
+        return conv_transpose(input, self.weight, self.bias, self.stride, self.padding,
+                              self._output_padding(input, output_size), self.groups, self.dilation)
+
 
 class ConvTranspose1d(_ConvTransposeNd):
     """The adjoint of Conv1d (upsampling by ``stride``)."""
 
     _nd = 1
 
-    def forward(self, input, output_size=None):
-        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
-                                  self._output_padding(input, output_size), self.groups, self.dilation)
-
 
 class ConvTranspose2d(_ConvTransposeNd):
     """The adjoint of Conv2d (upsampling by ``stride``)."""
 
-    def forward(self, input, output_size=None):
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                  self._output_padding(input, output_size), self.groups, self.dilation)
+    _nd = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """The adjoint of Conv3d (upsampling volumes by ``stride``)."""
+
+    _nd = 3

@@ -28,7 +28,10 @@ class Upsample(Module):
         super().__init__()
         self.name = type(self).__name__
         self.size, self.mode, self.align_corners = size, mode, align_corners
-        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else scale_factor
+        if isinstance(scale_factor, (tuple, list)):
+            self.scale_factor = tuple(float(f) for f in scale_factor)
+        else:
+            self.scale_factor = float(scale_factor) if scale_factor is not None else None
         self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):

@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``, ``InstanceNorm1d/2d``
+"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``, ``InstanceNorm1d/2d/3d``
 (the math is in ``ember/_ops/norm.py``)."""
 
 from ..._ops import norm as _norm
@@ -89,6 +89,8 @@ class BatchNorm2d(_NormBase):
 
 
 class BatchNorm3d(_NormBase):
+    """Batch norm over (N, C, D, H, W) inputs: per channel, over N, D, H and W."""
+
     _check_input_dim = _dim_check((5,), "BatchNorm3d")
 
 
@@ -101,7 +103,11 @@ class _InstanceNorm(_NormBase):
                  device=None, dtype=None):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
 
+    def _check_input_dim(self, input):
+        _dim_check((self._spatial + 1, self._spatial + 2), type(self).__name__)(self, input)
+
     def forward(self, input):
+        self._check_input_dim(input)
         unbatched = input.dim() == self._spatial + 1
         if unbatched:
             input = input.unsqueeze(0)
@@ -116,6 +122,10 @@ class InstanceNorm1d(_InstanceNorm):
 
 class InstanceNorm2d(_InstanceNorm):
     _spatial = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _spatial = 3
 
 
 class LayerNorm(Module):

@@ -7,6 +7,8 @@ cell c), with PyTorch's gate order and weight layout (W_ih: (gates * hidden, inp
     RNN:  h' = tanh(W_ih x + b_ih + W_hh h + b_hh)        (or relu)
     LSTM: i, f, g, o = chunks of W_ih x + b_ih + W_hh h + b_hh
           c' = sigmoid(f) c + sigmoid(i) tanh(g);   h' = sigmoid(o) tanh(c')
+          with ``proj_size`` p > 0, h' is then projected: h' <- W_hr h' (W_hr: (p, hidden)),
+          so h and the output have p features while c keeps ``hidden_size``
     GRU:  r, z = sigmoid(chunks of W_i x + b_i + W_h h + b_h)
           n = tanh(W_in x + b_in + r (W_hn h + b_hn));   h' = (1 - z) n + z h
 
@@ -30,12 +32,13 @@ def _rnn_cell(x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity):
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 
-def _lstm_cell(x, state, w_ih, w_hh, b_ih, b_hh):
+def _lstm_cell(x, state, w_ih, w_hh, b_ih, b_hh, w_hr=None):
     h, c = state
     gates = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
     i, f, g, o = gates.chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    h = o.sigmoid() * c.tanh()
+    return (h if w_hr is None else F.linear(h, w_hr)), c
 
 
 def _gru_cell(x, h, w_ih, w_hh, b_ih, b_hh):
@@ -59,23 +62,32 @@ class RNNBase(Module):
         if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")
-        if proj_size:
-            raise NotImplementedError("torch.nn.LSTM(proj_size=...) is not supported by ember")
+        if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+            raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
         if num_layers < 1:
-            raise ValueError("num_layers must be greater than or equal to 1")
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
         gate = _GATES[mode] * hidden_size
+        out_size = proj_size or hidden_size  # what h, and so each layer's output, holds
         dirs = 2 if bidirectional else 1
         self._flat_weights_names = []
         for layer in range(num_layers):
             for d in range(dirs):
-                in_size = input_size if layer == 0 else hidden_size * dirs
+                in_size = input_size if layer == 0 else out_size * dirs
                 sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, hidden_size))]
+                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, out_size))]
                 if bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + sfx, Parameter(empty(*shape, dtype=dtype)))
                     self._flat_weights_names.append(name + sfx)
@@ -88,11 +100,14 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
-        return [[getattr(self, n) for n in self._flat_weights_names[i:i + (4 if self.bias else 2)]]
-                for i in range(0, len(self._flat_weights_names), 4 if self.bias else 2)]
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)  # weights of one layer and direction
+        return [[getattr(self, n) for n in self._flat_weights_names[i:i + per]]
+                for i in range(0, len(self._flat_weights_names), per)]
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -108,7 +123,8 @@ class RNNBase(Module):
     def _weights(self, layer, direction):
         sfx = f"_l{layer}" + ("_reverse" if direction else "")
         get = lambda n: getattr(self, n + sfx) if self.bias or n.startswith("weight") else None  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        weights = get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        return weights + (get("weight_hr"),) if self.proj_size else weights
 
     def _step(self, x, state, weights):
         if self.mode == "LSTM":
@@ -143,12 +159,16 @@ class RNNBase(Module):
             batch_sizes = [batch] * len(steps)
         dirs = 2 if self.bidirectional else 1
         is_lstm = self.mode == "LSTM"
+        h_shape = (self.num_layers * dirs, batch, self.proj_size or self.hidden_size)
+        c_shape = (self.num_layers * dirs, batch, self.hidden_size)
         if hx is None:
-            h0 = zeros(self.num_layers * dirs, batch, self.hidden_size, dtype=steps[0].dtype)
-            hx = (h0, h0) if is_lstm else h0
+            h0 = zeros(*h_shape, dtype=steps[0].dtype)
+            hx = (h0, zeros(*c_shape, dtype=steps[0].dtype) if self.proj_size else h0) if is_lstm else h0
         else:
             if unbatched:
+                _check_unbatched_state(hx, is_lstm)
                 hx = tuple(h.unsqueeze(1) for h in hx) if is_lstm else hx.unsqueeze(1)
+            _check_state_size(hx, is_lstm, h_shape, c_shape)
             if packed and input.sorted_indices is not None:
                 idx = input.sorted_indices
                 hx = tuple(h.index_select(1, idx) for h in hx) if is_lstm else hx.index_select(1, idx)
@@ -199,6 +219,23 @@ class RNNBase(Module):
         return output, hidden
 
 
+def _check_unbatched_state(hx, is_lstm):
+    dims = [h.dim() for h in hx] if is_lstm else [hx.dim()]
+    if any(d != 2 for d in dims):
+        if is_lstm:
+            raise RuntimeError(f"For unbatched 2-D input, hx and cx should also be 2-D but got ({dims[0]}-D, "
+                               f"{dims[1]}-D) tensors")
+        raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {dims[0]}-D tensor")
+
+
+def _check_state_size(hx, is_lstm, h_shape, c_shape):
+    """PyTorch's errors for an initial state of the wrong size (with projections, h and c differ)."""
+    checks = [(hx[0], h_shape, "hidden[0]"), (hx[1], c_shape, "hidden[1]")] if is_lstm else [(hx, h_shape, "hidden")]
+    for h, shape, what in checks:
+        if tuple(h.shape) != shape:
+            raise RuntimeError(f"Expected {what} size {shape}, got {list(h.shape)}")
+
+
 def _merge(new, old, b):
     """The first ``b`` rows from the new state, the rest kept from the old one."""
     if b == old.shape[0]:
@@ -210,6 +247,7 @@ class RNN(RNNBase):
     """Elman RNN with tanh (default) or relu."""
 
     def __init__(self, *args, nonlinearity="tanh", **kwargs):
+        _no_projection(kwargs)
         if len(args) > 3:
             nonlinearity = args[3]
             args = args[:3] + args[4:]
@@ -223,7 +261,7 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """Long short-term memory; returns ``output, (h_n, c_n)``."""
+    """Long short-term memory; returns ``output, (h_n, c_n)``; ``proj_size`` projects h."""
 
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
@@ -233,7 +271,14 @@ class GRU(RNNBase):
     """Gated recurrent unit."""
 
     def __init__(self, *args, **kwargs):
+        _no_projection(kwargs)
         super().__init__("GRU", *args, **kwargs)
+
+
+def _no_projection(kwargs):
+    # PyTorch refuses the keyword itself for RNN and GRU, even proj_size=0
+    if "proj_size" in kwargs:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
 
 
 class RNNCellBase(Module):
