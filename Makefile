@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed-0.4
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(VENV_STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -11,7 +11,7 @@ $(VENV_STAMP): pyproject.toml
 	touch $(VENV_STAMP)
 
 demo: $(VENV_STAMP)
-	$(PY) examples/linear_regression.py
+	$(PY) -m ember train --out runs/demo
 
 test: $(VENV_STAMP)
 	$(PY) -m pytest -n 2 tests
@@ -19,6 +19,9 @@ test: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	$(PY) -m benchmarks.run
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks.training
+
+docs: $(VENV_STAMP)
+	$(PY) -m mkdocs build --strict -d site
 
 clean:
 	rm -rf .venv .pytest_cache
