@@ -106,10 +106,14 @@ def uninstall():
 def run_path(path, argv=()):
     """Run a Python file as ``__main__`` with ember standing in for torch."""
     import runpy
+    import os
     install()
-    old_argv = sys.argv
+    old_argv, old_path = sys.argv, list(sys.path)
     sys.argv = [str(path), *argv]
+    # as `python script.py` does: the script's folder comes first, so its neighbours import
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
         runpy.run_path(str(path), run_name="__main__")
     finally:
         sys.argv = old_argv
+        sys.path[:] = old_path

@@ -47,3 +47,15 @@ def test_hook_maps_submodules_and_keeps_hasattr_working():
 def test_run_reports_missing_script():
     r = run(["-m", "ember", "run", "no_such_file.py"], HERE)
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_run_puts_the_scripts_folder_first_on_the_path(tmp_path):
+    """As ``python script.py`` does: a program imports the modules beside it."""
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "helper.py").write_text("import torch\nVALUE = torch.ones(2).sum().item()\n")
+    (folder / "main.py").write_text("import helper\nprint('helper says', helper.VALUE)\n")
+    for args in ([str(folder / "main.py")], ["-m", "ember", "run", str(folder / "main.py")]):
+        r = run(args, tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == "helper says 2.0\n"

@@ -182,8 +182,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1:
         return input * 0
-    mask = ember.empty_like(input).bernoulli_(1 - p)
-    out = input * mask / (1 - p)
+    # the mask is scaled first, as PyTorch does: one product with x (one MulBackward0 node),
+    # and the same float32 rounding as PyTorch's x * (mask / (1 - p))
+    mask = ember.empty_like(input).bernoulli_(1 - p).div_(1 - p)
+    out = input * mask
     if inplace:
         input.copy_(out)
         return input
@@ -206,7 +208,17 @@ def _channel_dropout(input, p, training, inplace, spatial):
     if not training or p == 0:
         return input
     batched = input.dim() == spatial + 2
-    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
+    if input.dim() < spatial + 1:  # e.g. (N, C) into dropout2d: PyTorch drops single elements
+        import warnings
+        name, n = f"dropout{spatial}d", spatial
+        warnings.warn(f"{name}: Received a {input.dim()}-D input to {name}, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                      f"instead. Note that {name} exists to provide channel-wise dropout on inputs with {n} spatial "
+                      f"dimensions, a channel dimension, and an optional batch dimension (i.e. {n + 1}D or {n + 2}D "
+                      "inputs).")
+        shape = tuple(input.shape)
+    else:
+        shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
     mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p) / (1 - p) if p < 1 else ember.zeros(shape)
     out = input * mask
     if inplace:

@@ -1,5 +1,6 @@
 """PReLU, interpolate/Upsample, pixel (un)shuffle and DataParallel against PyTorch."""
 import numpy as np
+import pytest
 import torch
 
 import ember
@@ -96,3 +97,28 @@ def test_trunc_normal_narrow_interval_matches_pytorch():
         t = torch.nn.init.trunc_normal_(torch.empty(50), **kw)
         e = ember.nn.init.trunc_normal_(ember.empty(50), **kw)
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=2e-6, atol=2e-6)
+
+
+def test_dropout_is_bit_identical_to_pytorch_values_and_gradients():
+    """PyTorch scales the mask first, x * (mask / (1 - p)): the same float32 rounding here."""
+    x = np.linspace(0.1, 3, 1000, dtype=np.float32)
+    outs = []
+    for m in (torch, ember):
+        m.manual_seed(0)
+        t = m.from_numpy(x.copy()).requires_grad_()
+        y = m.nn.functional.dropout(t, 0.3)
+        (y * y).sum().backward()
+        outs.append((y.detach().numpy(), t.grad.numpy(), type(y.grad_fn).__name__))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+    assert outs[0][2] == outs[1][2] == "MulBackward0"
+
+
+def test_dropout2d_on_2d_input_drops_elements_with_pytorchs_warning():
+    results = []
+    for m in (torch, ember):
+        m.manual_seed(1)
+        with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+            results.append(m.nn.functional.dropout2d(m.ones(6, 5), 0.5).numpy())
+    assert results[1].shape == (6, 5)
+    np.testing.assert_array_equal(results[0], results[1])
