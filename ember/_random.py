@@ -436,29 +436,38 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Indices sampled from the rows of ``input`` (non-negative weights)."""
-    a = input._data.astype(np.float64)
+    """Indices sampled from the rows of ``input`` (non-negative weights), as PyTorch draws them.
+
+    Without replacement, or for a single sample, PyTorch runs an *exponential race*: with
+    q_i ~ Exp(1) independent, argmax_i w_i / q_i is category i with probability w_i / sum(w)
+    (the Gumbel-max trick with the exponential taken out of the log), and the top k of
+    w_i / q_i are k draws without replacement. ember draws the q with ``exponential_`` for
+    the whole tensor at once, as PyTorch does, so the indices and the generator's state after
+    the call are PyTorch's. With replacement and k > 1, each sample is a float64 uniform
+    looked up in the row's cumulative distribution."""
+    a = input._data
     if a.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    rows = a.reshape(-1, a.shape[-1])
+    rows = a.reshape(-1, a.shape[-1]).astype(np.float64)
     if (rows < 0).any() or not np.isfinite(rows).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = _gen(generator)
+    if not replacement or num_samples == 1:
+        q = exponential_(Tensor._make(np.empty_like(a)), 1.0, generator=generator)._data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = a / q
+        # largest first; equal keys keep index order, as a stable sort on -key does
+        idx = np.argsort(-keys, axis=-1, kind="stable")[..., :num_samples]
+        return Tensor._make(idx.astype(np.int64))
     out_idx = np.empty((rows.shape[0], num_samples), np.int64)
     for r, w in enumerate(rows):
-        if w.sum() <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            cdf = np.cumsum(w / w.sum())
-            u = g._uniform01(num_samples, np.float64)
-            out_idx[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(w) - 1)
-        else:
-            # PyTorch's CPU path: keys u^(1/w) (exponential race); take the largest
-            e = -np.log1p(-g._uniform01(len(w), np.float64 if input._data.dtype == np.float64 else np.float32))
-            keys = np.where(w > 0, e / np.where(w > 0, w, 1), np.inf)
-            out_idx[r] = np.argsort(keys, kind="stable")[:num_samples]
+        cdf = np.cumsum(w / w.sum())
+        u = g._uniform01(num_samples, np.float64)
+        out_idx[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(w) - 1)
     return Tensor._make(out_idx.reshape(a.shape[:-1] + (num_samples,)))
 
 

@@ -154,3 +154,20 @@ def test_multinomial_shape_and_support(replacement):
     assert (s[0] != 0).all().item() if replacement else (s[0] != 0).all().item()
     if not replacement:
         assert all(len(set(row)) == 3 for row in s.tolist())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_multinomial_draws_pytorchs_indices_and_leaves_its_state(seed):
+    rng = np.random.default_rng(seed)
+    cases = [(np.arange(1, 11, dtype=np.float32), 1, False), (np.arange(1, 11, dtype=np.float32), 1, True),
+             (np.arange(1, 11, dtype=np.float32), 3, False), (rng.random((3, 7)).astype(np.float32), 2, False),
+             (rng.random((4, 40)), 5, False), (np.array([0, 0, 1, 2, 0], np.float32), 2, False),
+             (np.arange(1, 11, dtype=np.float32), 4, True)]
+    for p, k, replacement in cases:
+        torch.manual_seed(seed)
+        ember.manual_seed(seed)
+        t = torch.multinomial(torch.from_numpy(p), k, replacement)
+        e = ember.multinomial(ember.from_numpy(p), k, replacement)
+        assert e.dtype == ember.int64 and tuple(e.shape) == tuple(t.shape)
+        np.testing.assert_array_equal(e.numpy(), t.numpy())
+        assert ember.rand(1).item() == torch.rand(1).item()  # the same draws were consumed
