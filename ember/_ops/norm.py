@@ -12,9 +12,21 @@ because mean and var themselves depend on every x in the group: the two subtract
 are the paths through them. dL/dweight = sum(dL/dy * x_hat), dL/dbias = sum(dL/dy). In eval
 mode batch norm uses fixed running statistics and dL/dx is just r * g_hat.
 The backward is written with ember ops (recomputing x_hat from x), so it is differentiable.
+
+A first-order backward (no ``create_graph``) takes a shorter road through the same formula,
+in NumPy, because normalisation sits in every block of a CNN and the op-by-op form reads the
+whole tensor about fourteen times. With the forward's mean m and r saved, and per group
+S1 = sum(g_hat), S2 = sum(g_hat * x) (so that mean(g_hat * x_hat) = r (S2/n - m S1/n)), the
+gradient is one multiply-add per element:
+
+    dL/dx = r g_hat - r^2 mean(g_hat x_hat) x + r (r mean(g_hat x_hat) m - S1/n)
+
+and for batch norm (weight constant within each group) S1 and S2 are weight * the sums of
+dL/dy, which also give dL/dweight = r (sum(dL/dy x) - m sum(dL/dy)) without forming x_hat.
 """
 import numpy as np
 
+from ..autograd import grad_mode
 from ..autograd.function import Function
 
 
@@ -49,6 +61,8 @@ class Normalize(Function):
         x, w = ctx.saved_tensors
         stat_shape, dims, eps, param_shape, stats, has_bias = ctx.meta
         from .._tensor import Tensor
+        if stats is None and not grad_mode.is_grad_enabled():
+            return _first_order_backward(ctx, x, w, g)
         xs = x.reshape(stat_shape)
         if stats is None:
             mean = xs.mean(dims, keepdim=True)
@@ -74,6 +88,50 @@ class Normalize(Function):
         if nb and has_bias:
             gb = g.sum_to_size(param_shape).reshape(w.shape if w is not None else (-1,))
         return gx, gw, gb, None, None, None, None, None
+
+
+def _first_order_backward(ctx, x, w, g):
+    """The module docstring's one-pass form of Normalize's gradient, in NumPy, with the
+    forward's batch statistics (no graph is being recorded, so they are constants here)."""
+    from .._tensor import Tensor
+    stat_shape, dims, eps, param_shape, stats, has_bias = ctx.meta
+    nx, nw, nb = ctx.needs_input_grad[:3]
+    mean, var = ctx.batch_stats
+    r = 1.0 / np.sqrt(var + eps)
+    a = x._data.reshape(stat_shape)
+    gd = g._data.reshape(a.shape)
+    n = a.size // mean.size
+    keep = [d for d in range(a.ndim) if d not in dims]
+    # batch norm: the weight is one number per group, so sum dL/dy and scale afterwards
+    bn_like = mean.shape == tuple(param_shape)
+    if w is None or bn_like:
+        t1 = gd.sum(dims, keepdims=True)
+        t2 = np.einsum(gd, list(range(a.ndim)), a, list(range(a.ndim)), keep).reshape(t1.shape)  # sum(dL/dy x)
+        wk = 1.0 if w is None else w._data.reshape(mean.shape)
+        s1, s2, gy, scale = t1 * wk, t2 * wk, gd, r * wk
+    else:  # layer and group norm: the weight varies inside a group, so form g_hat itself
+        gy = (g._data * w._data.reshape(param_shape)).reshape(a.shape)
+        s1 = gy.sum(dims, keepdims=True)
+        s2 = np.einsum(gy, list(range(a.ndim)), a, list(range(a.ndim)), keep).reshape(s1.shape)
+        scale = r
+    mg = s1 / n
+    mgx = r * (s2 / n - mean * mg)  # mean(g_hat * x_hat)
+    gx = gw = gb = None
+    if nx:
+        out = gy * scale
+        out += a * (-r * r * mgx)
+        out += r * (r * mgx * mean - mg)
+        gx = Tensor._make(out.reshape(x._data.shape).astype(x._data.dtype, copy=False))
+    if nw and w is not None:
+        if bn_like:
+            gw = Tensor._make((r * (t2 - mean * t1)).reshape(w._data.shape).astype(w._data.dtype, copy=False))
+        else:
+            xhat = Tensor._make(((a - mean) * r).reshape(x._data.shape).astype(x._data.dtype, copy=False))
+            gw = (g * xhat).sum_to_size(param_shape).reshape(w.shape)
+    if nb and has_bias:
+        gb = (Tensor._make(t1.reshape(-1).astype(g._data.dtype, copy=False)) if bn_like
+              else g.sum_to_size(param_shape).reshape(w.shape if w is not None else (-1,)))
+    return gx, gw, gb, None, None, None, None, None
 
 
 class LayerNormOp(Normalize):

@@ -83,3 +83,25 @@ def test_batch_norm_errors_match_pytorch():
             m.nn.BatchNorm2d(3)(m.ones(2, 3))
         with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
             m.nn.BatchNorm1d(3)(m.ones(1, 3))
+
+
+@pytest.mark.parametrize("which", ["batch", "layer"])
+@pytest.mark.parametrize("affine", ["weight", "bias", "both", "none"])
+def test_functional_norms_with_either_affine_parameter(which, affine):
+    """The first-order backward's shortcuts (sums of dL/dy for a per-channel weight) hold with
+    a weight alone, a bias alone, both or neither."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 3, 5)).astype(np.float32)
+    shape = (3,) if which == "batch" else (5,)
+    w, b = rng.standard_normal(shape).astype(np.float32), rng.standard_normal(shape).astype(np.float32)
+    results = []
+    for m in (torch, ember):
+        t = m.from_numpy(x.copy()).requires_grad_()
+        wt = m.from_numpy(w.copy()).requires_grad_() if affine in ("weight", "both") else None
+        bt = m.from_numpy(b.copy()).requires_grad_() if affine in ("bias", "both") else None
+        F = m.nn.functional
+        y = F.batch_norm(t, None, None, wt, bt, training=True) if which == "batch" else F.layer_norm(t, (5,), wt, bt)
+        (y * y * m.arange(5.0)).sum().backward()
+        results.append([y.detach().numpy(), t.grad.numpy()] + [p.grad.numpy() for p in (wt, bt) if p is not None])
+    for e, t in zip(results[1], results[0]):
+        np.testing.assert_allclose(e, t, rtol=1e-4, atol=1e-5)
