@@ -46,11 +46,20 @@ class Normalize(Function):
         else:
             mean, var = (s.reshape(param_shape) for s in stats)
         rstd = 1.0 / np.sqrt(var + eps)
-        y = ((xs - mean) * rstd).reshape(a.shape).astype(a.dtype, copy=False)
-        if weight is not None:
-            y = y * weight._data.reshape(param_shape)
-        if bias is not None:
-            y = y + bias._data.reshape(param_shape)
+        if mean.shape == tuple(param_shape):
+            # batch norm: one scale and one shift per channel, y = x * alpha + beta with
+            # alpha = r * weight and beta = bias - mean * alpha (two passes over x, as PyTorch)
+            alpha = rstd if weight is None else rstd * weight._data.reshape(param_shape)
+            beta = -mean * alpha if bias is None else bias._data.reshape(param_shape) - mean * alpha
+            y = xs * alpha.astype(a.dtype, copy=False)
+            y += beta.astype(a.dtype, copy=False)
+            y = y.reshape(a.shape)
+        else:
+            y = ((xs - mean) * rstd).reshape(a.shape).astype(a.dtype, copy=False)
+            if weight is not None:
+                y = y * weight._data.reshape(param_shape)
+            if bias is not None:
+                y = y + bias._data.reshape(param_shape)
         ctx.save_for_backward(x, weight)
         ctx.meta = (stat_shape, dims, eps, param_shape, stats, bias is not None)
         ctx.batch_stats = None if stats is not None else (mean, var)
