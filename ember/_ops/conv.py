@@ -66,31 +66,31 @@ def windows(xp, kernel, stride, dilation, out=None):
 
 
 def im2col(x, kernel, stride, padding, dilation, groups):
-    """``cols`` of shape (G, C/G * prod(kernel), N * prod(out)) and the output size ``out``."""
+    """``cols`` of shape (N, G, C/G * prod(kernel), prod(out)) and the output size ``out``:
+    for each sample, one column per output position holding its patch. The layout is the
+    windows' own order, so building it is one sequential copy, and each sample's product
+    W (O, C k) @ cols (C k, positions) lands in (N, O, positions) order, which is already
+    the (N, O, *out) output: no transposed copy on either side."""
     nd = len(kernel)
     win = windows(_pad(x, padding), kernel, stride, dilation)
     n, c = win.shape[:2]
     out = win.shape[2 + nd:]
-    # (N, C, *k, *out) -> (C, *k, N, *out): rows are (channel, kernel offset), columns positions
-    cols = win.transpose((1,) + tuple(range(2, 2 + nd)) + (0,) + tuple(range(2 + nd, 2 + 2 * nd)))
-    return cols.reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(out)), out
+    return win.reshape(n, groups, (c // groups) * math.prod(kernel), math.prod(out)), out
 
 
 def col2im(cols, shape, kernel, stride, padding, dilation):
     """The adjoint of ``im2col``: add each column back onto the positions its patch came from.
-    ``cols`` is (C, *kernel, N, *out); ``shape`` the unpadded (N, C, *size). One strided slice
+    ``cols`` is (N, C, *kernel, *out); ``shape`` the unpadded (N, C, *size). One strided slice
     per kernel offset: the loop runs prod(kernel) times, never over positions."""
     nd = len(kernel)
     size = shape[2:]
     out_size = cols.shape[2 + nd:]
     out = np.zeros(tuple(shape[:2]) + tuple(L + 2 * p for L, p in zip(size, padding)), cols.dtype)
-    # (C, *kernel, N, *out) -> (N, C, *kernel, *out), a view, so each offset reads an (N, C, *out) block
-    src = cols.transpose((nd + 1, 0) + tuple(range(1, nd + 1)) + tuple(range(nd + 2, 2 * nd + 2)))
     # per dim, the strided slice of output positions that kernel offset o touches
     dst = [[slice(o * d, o * d + s * (m - 1) + 1, s) for o in range(k)]
            for k, d, s, m in zip(kernel, dilation, stride, out_size)]
     for offs, sl in zip(itertools.product(*(range(k) for k in kernel)), itertools.product(*dst)):
-        out[_ALL2 + sl] += src[_ALL2 + offs]
+        out[_ALL2 + sl] += cols[_ALL2 + offs]
     return out[_ALL2 + tuple(slice(p, p + L) for p, L in zip(padding, size))]
 
 
@@ -98,9 +98,8 @@ def _conv_np(x, w, stride, padding, dilation, groups):
     """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out)."""
     o = w.shape[0]
     cols, out = im2col(x, w.shape[2:], stride, padding, dilation, groups)
-    wm = w.reshape(groups, o // groups, -1)
-    y = wm[0] @ cols[0] if groups == 1 else np.matmul(wm, cols)
-    return np.ascontiguousarray(y.reshape((o, x.shape[0]) + out).swapaxes(0, 1))
+    y = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, O/G, positions)
+    return y.reshape((x.shape[0], o) + out)
 
 
 def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
@@ -110,19 +109,19 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
     size, kernel, cout_g = x.shape[2:], w.shape[2:], w.shape[1]
     out = tuple((L - 1) * s - 2 * p + d * (k - 1) + op + 1
                 for L, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, output_padding))
-    xm = x.swapaxes(0, 1).reshape(groups, cin // groups, -1)
-    wm = w.reshape(groups, cin // groups, -1)
-    cols = np.matmul(wm.transpose(0, 2, 1), xm)  # (G, Cout/G prod(kernel), N prod(size))
-    cols = cols.reshape((groups * cout_g,) + kernel + (n,) + size)
+    wm = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)  # (G, Cout/G prod(kernel), Cin/G)
+    cols = np.matmul(wm, x.reshape(n, groups, cin // groups, -1))  # (N, G, Cout/G prod(kernel), positions)
+    cols = cols.reshape((n, groups * cout_g) + kernel + size)
     return col2im(cols, (n, groups * cout_g) + out, kernel, stride, padding, dilation)
 
 
 def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
-    """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``."""
-    o = wshape[0]
+    """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
+    summed over the samples: dW = sum_n b_n cols_n^T."""
+    o, n = wshape[0], a.shape[0]
     cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups)
-    bm = b[_ALL2 + tuple(slice(0, m) for m in out)].swapaxes(0, 1).reshape(groups, o // groups, -1)
-    return np.matmul(bm, cols.transpose(0, 2, 1)).reshape(wshape)
+    bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
+    return np.matmul(bm, cols.swapaxes(-1, -2)).sum(0).reshape(wshape)
 
 
 class Convolution(Function):
@@ -292,9 +291,9 @@ class Im2Col(Function):
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
         n, c, h, w = x._data.shape
-        cols, (ho, wo) = im2col(x._data, kernel, stride, padding, dilation, 1)
+        cols, _ = im2col(x._data, kernel, stride, padding, dilation, 1)
         ctx.params = ((h, w), kernel, dilation, padding, stride)
-        return np.ascontiguousarray(cols[0].reshape(c * kernel[0] * kernel[1], n, ho * wo).transpose(1, 0, 2))
+        return cols.reshape(n, c * kernel[0] * kernel[1], -1)
 
     @staticmethod
     def backward(ctx, g):
@@ -320,8 +319,7 @@ class Col2Im(Function):
                                f"expected size of input's dimension 2 to match the calculated number of sliding "
                                f"blocks {ho} * {wo} = {ho * wo}, but got input.size(2)={L}.")
         ctx.params = (kernel, dilation, padding, stride)
-        c6 = cols._data.reshape(n, c, kh, kw, ho, wo).transpose(1, 2, 3, 0, 4, 5)
-        return col2im(c6, (n, c, h, w), kernel, stride, padding, dilation)
+        return col2im(cols._data.reshape(n, c, kh, kw, ho, wo), (n, c, h, w), kernel, stride, padding, dilation)
 
     @staticmethod
     def backward(ctx, g):

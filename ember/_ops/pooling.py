@@ -69,12 +69,21 @@ class MaxPoolNd(Function):
         nd = len(kernel)
         fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
         win, out = _pool_windows(a, kernel, stride, padding, dilation, ceil_mode, fill)
-        # (N, C, *k, *out) -> (N, C, *out, k1 k2 ...): each window's elements along the last axis
-        flat = win.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd)))
-        flat = flat.reshape(a.shape[:2] + out + (-1,))
-        arg = flat.argmax(-1)
-        # NaN wins, as in PyTorch: argmax stops at the first NaN already
-        values = np.take_along_axis(flat, arg[..., None], -1)[..., 0]
+        # Sweep the kernel offsets in order, each a strided (N, C, *out) view: an element takes
+        # over when it is larger than the best so far (so the first of equal maxima stays) or
+        # NaN (so NaN wins, the last one in the window, exactly as PyTorch's kernel decides).
+        # prod(kernel) passes over output-sized arrays: no copy of the windows.
+        values = arg = None
+        for j, offs in enumerate(itertools.product(*(range(k) for k in kernel))):
+            v = win[_ALL2 + offs]
+            if values is None:
+                values, arg = v.copy(), np.zeros(v.shape, np.int64)
+                continue
+            better = v > values
+            if a.dtype.kind == "f":
+                better |= v != v
+            np.copyto(values, v, where=better)
+            np.copyto(arg, j, where=better)
         offsets = [k * d for k, d in zip(_unravel(arg, kernel), dilation)]
         starts = [(np.arange(o) * s - p).reshape([-1 if i == ax else 1 for i in range(nd)])
                   for ax, (o, s, p) in enumerate(zip(out, stride, padding))]
@@ -152,7 +161,7 @@ class AvgPoolAdjoint(Function):
         ctx.meta = meta
         spread = (g._data / div).astype(g._data.dtype, copy=False)
         # every kernel offset of a window receives the same value: a broadcast, not a copy
-        cols = np.broadcast_to(spread.swapaxes(0, 1)[(slice(None),) + (None,) * nd], (c,) + kernel + (n,) + out)
+        cols = np.broadcast_to(spread[_ALL2 + (None,) * nd], (n, c) + kernel + out)
         # ceil mode windows may hang over the right edge: accumulate into a big enough volume
         big = tuple(max(L + 2 * p, (o - 1) * s + k) - 2 * p
                     for L, p, o, s, k in zip(size, padding, out, stride, kernel))

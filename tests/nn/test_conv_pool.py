@@ -1,6 +1,7 @@
 """Convolution, pooling, padding and unfold/fold against PyTorch (values, gradients,
 gradcheck and gradgradcheck through the op table)."""
 import pytest
+import numpy as np
 import torch
 
 import ember
@@ -102,3 +103,17 @@ def test_conv_errors_match_pytorch():
         with pytest.raises(type(te.value)) as ee:
             case(ember)
         assert str(ee.value) == str(te.value)
+
+
+def test_max_pool_ties_and_nans_pick_pytorchs_index():
+    """Equal maxima: the first wins; NaNs: the last NaN in the window wins (PyTorch's CPU rule)."""
+    nan = float("nan")
+    rows = [[1.0, nan, nan, 5.0], [3.0, 3.0, 1.0, 3.0], [nan, 2.0, 7.0, 7.0], [-1.0, -1.0, -1.0, -1.0]]
+    outs = []
+    for m in (torch, ember):
+        x = m.tensor([[rows]])
+        v, i = m.nn.functional.max_pool2d(x, (1, 4), return_indices=True)
+        v3, i3 = m.nn.functional.max_pool2d(x, (2, 2), stride=1, return_indices=True)
+        outs.append((v.numpy(), i.numpy(), v3.numpy(), i3.numpy()))
+    for e, t in zip(outs[1], outs[0]):
+        np.testing.assert_array_equal(e, t)
