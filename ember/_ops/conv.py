@@ -110,7 +110,7 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
     out = tuple((L - 1) * s - 2 * p + d * (k - 1) + op + 1
                 for L, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, output_padding))
     wm = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)  # (G, Cout/G prod(kernel), Cin/G)
-    cols = np.matmul(wm, x.reshape(n, groups, cin // groups, -1))  # (N, G, Cout/G prod(kernel), positions)
+    cols = np.matmul(wm, x.reshape(n, groups, cin // groups, math.prod(size)))  # (N, G, Cout/G prod(k), positions)
     cols = cols.reshape((n, groups * cout_g) + kernel + size)
     return col2im(cols, (n, groups * cout_g) + out, kernel, stride, padding, dilation)
 
@@ -119,9 +119,16 @@ def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
     summed over the samples: dW = sum_n b_n cols_n^T."""
     o, n = wshape[0], a.shape[0]
+    if n == 0:
+        return np.zeros(wshape, b.dtype)
     cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups)
     bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
-    return np.matmul(bm, cols.swapaxes(-1, -2)).sum(0).reshape(wshape)
+    # one product per sample, accumulated: a (N, O, C k) stack of them would be hundreds of
+    # megabytes for a deep layer, and folding N into the product would need two more copies
+    dw = np.matmul(bm[0], cols[0].swapaxes(-1, -2))
+    for i in range(1, n):
+        dw += np.matmul(bm[i], cols[i].swapaxes(-1, -2))
+    return dw.reshape(wshape)
 
 
 class Convolution(Function):

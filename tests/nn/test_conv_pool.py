@@ -117,3 +117,13 @@ def test_max_pool_ties_and_nans_pick_pytorchs_index():
         outs.append((v.numpy(), i.numpy(), v3.numpy(), i3.numpy()))
     for e, t in zip(outs[1], outs[0]):
         np.testing.assert_array_equal(e, t)
+
+
+def test_empty_batch_convolutions_have_gradients_like_pytorch():
+    for m in (torch, ember):
+        for layer in (m.nn.Conv2d(3, 4, 3), m.nn.ConvTranspose2d(3, 4, 3, stride=2)):
+            x = m.zeros(0, 3, 5, 5, requires_grad=True)
+            y = layer(x)
+            y.sum().backward()
+            assert tuple(x.grad.shape) == (0, 3, 5, 5) and layer.weight.grad.abs().sum().item() == 0
+            assert tuple(y.shape) == ((0, 4, 3, 3) if y.shape[-1] == 3 else (0, 4, 11, 11))
