@@ -117,13 +117,21 @@ def _owned(g):
     """True when only the engine holds ``g`` and its array, so ``.grad`` may keep it.
 
     The engine's local name, this call's argument, ``_accumulate``'s argument and
-    getrefcount's own argument are the expected references to ``g``; the Tensor and
-    getrefcount's argument to the array. Any other holder (another edge that got the same
-    tensor, the user's ``gradient=``, a retained grad, a view's base) means the array may be
-    reused elsewhere, so ``.grad`` gets a copy: in-place accumulation must not touch it.
+    getrefcount's own argument are the expected references to ``g``; the Tensor, the local
+    ``a`` and getrefcount's argument to the array (and, for a view, only the view to each
+    base below it). Any other holder (another edge that got the same tensor, the user's
+    ``gradient=``, a retained grad, a tensor sharing a base) means the memory may be reused
+    elsewhere, so ``.grad`` gets a copy: in-place accumulation must not touch it.
     """
-    return (not g._requires_grad and g._data.base is None and g._data.flags.writeable
-            and sys.getrefcount(g) <= _OWN_REFS and sys.getrefcount(g._data) <= 2)
+    a = g._data
+    if g._requires_grad or not a.flags.writeable or sys.getrefcount(g) > _OWN_REFS or sys.getrefcount(a) > 3:
+        return False
+    base = a.base  # a view (a bias gradient reshaped from a reduction) is fine if nothing
+    while base is not None:  # else holds the memory under it: its base, the local name, the call
+        if not isinstance(base, np.ndarray) or sys.getrefcount(base) > 3:
+            return False
+        base = base.base
+    return True
 
 
 _OWN_REFS = 4
@@ -227,6 +235,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     buffers[nxt] = nbuf = [None] * nxt._n_out
                 nr = edge[1]
                 nbuf[nr] = g if nbuf[nr] is None else nbuf[nr] + g
+            # drop this node's references, so a gradient a leaf receives next is held by the
+            # buffers alone and AccumulateGrad may keep it instead of copying it (_owned)
+            grads = g = None
     finally:
         _grad[0] = prev
 
