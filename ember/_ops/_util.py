@@ -183,9 +183,12 @@ def check_writeable(t):
 
 def save_operands(ctx, *operands):
     """Save a binary op's operands for backward: tensors through ``save_for_backward`` (so
-    in-place changes are caught), Python numbers as they are."""
-    ctx.save_for_backward(*[o if isinstance(o, Tensor) else None for o in operands])
-    ctx.numbers = [None if isinstance(o, Tensor) else o for o in operands]
+    in-place changes are caught), Python numbers as they are. Nothing, when no input needs
+    a gradient: no backward will ever read them (the common case inside backward itself)."""
+    if True not in ctx.needs_input_grad:
+        return
+    ctx._to_save = tuple(o if o.__class__ is Tensor or isinstance(o, Tensor) else None for o in operands)
+    ctx.numbers = tuple(None if o.__class__ is Tensor or isinstance(o, Tensor) else o for o in operands)
 
 
 def saved_operands(ctx):
