@@ -323,8 +323,12 @@ def clear_safe_globals():
     _user_safe.clear()
 
 
-class _Refused(pickle.UnpicklingError):
-    """A checkpoint named a global that ember will not (or cannot) resolve."""
+def _refused(message):
+    """pickle.UnpicklingError (PyTorch's type) for a global ember will not or cannot resolve,
+    marked so that ``_guarded`` passes it on instead of calling the file damaged."""
+    e = pickle.UnpicklingError(message)
+    e.refused_global = True
+    return e
 
 
 class _Unpickler(pickle.Unpickler):
@@ -343,7 +347,7 @@ class _Unpickler(pickle.Unpickler):
             return _SAFE[key]
         if key in _user_safe:
             return _user_safe[key]
-        raise _Refused(
+        raise _refused(
             f"Weights only load failed: this checkpoint refers to the global '{module}.{name}', which ember "
             "does not load because unpickling it could run arbitrary code. If you trust the file, load it with "
             f"weights_only=False, or allow this one name with ember.serialization.add_safe_globals([{name}]).")
@@ -390,7 +394,7 @@ class _TrustingUnpickler(_Unpickler):
             for part in name.split("."):
                 obj = getattr(obj, part)
         except (ImportError, AttributeError) as e:
-            raise _Refused(f"the checkpoint refers to {module}.{name}, which cannot be imported "
+            raise _refused(f"the checkpoint refers to {module}.{name}, which cannot be imported "
                                          f"({type(e).__name__}: {e})") from None
         return obj
 
@@ -443,9 +447,11 @@ def _guarded(read):
     """``read()``, with every way a damaged file can fail reported as one clear error."""
     try:
         return read()
-    except _Refused:
-        raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, struct.error,
+    except pickle.UnpicklingError as e:
+        if getattr(e, "refused_global", False):
+            raise
+        raise RuntimeError(f"invalid checkpoint: the pickled data could not be read (UnpicklingError: {e})") from None
+    except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, struct.error,
             MemoryError) as e:  # MemoryError: a damaged length field asking the unpickler for exabytes
         raise RuntimeError(f"invalid checkpoint: the pickled data could not be read ({type(e).__name__}: {e})") from None
 

@@ -57,7 +57,7 @@ def _convert_index(idx):
             last = "Unsqueeze"
         elif i is Ellipsis:
             out.append(Ellipsis)
-        elif isinstance(i, (list, tuple, np.ndarray)):
+        elif isinstance(i, (list, tuple, range, np.ndarray)):  # a range is a list of ints, as in PyTorch
             arr = np.asarray([int(v) if isinstance(v, Tensor) else v for v in i] if isinstance(i, (list, tuple))
                              else i)
             if arr.dtype.kind == "f":
@@ -593,6 +593,8 @@ def masked_select(input, mask):
 
 class Where(Function):
     """y = x where cond else other.   dL/dx = dL/dy * cond,  dL/dother = dL/dy * (not cond)."""
+
+    _graph_inputs = (1, 2)  # the values, not the condition; a number operand counts
 
     _backward_name = "WhereBackward0"
 

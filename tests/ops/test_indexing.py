@@ -138,3 +138,17 @@ def test_zero_dim_index_in_gather_and_scatter_like_pytorch():
     for a, b in zip(run(ember), run(torch)):
         assert tuple(a.shape) == tuple(b.shape)
         np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_range_indices_are_lists_of_ints():
+    """``input[range(n), target]``, the nn tutorial's negative log-likelihood."""
+    def run(m):
+        x = m.arange(12.0).reshape(3, 4).requires_grad_()
+        y = x[range(3), m.tensor([0, 1, 3])]
+        z = x[[0, 2], range(2)] + x[range(2)].sum()
+        (y.sum() + z.sum()).backward()
+        w = m.zeros(3, 4)
+        w[range(3), range(3)] = 1.0
+        return [y, z, x.grad, w]
+    for e, t in zip(run(ember), run(torch)):
+        np.testing.assert_array_equal(e.detach().numpy(), t.detach().numpy())
