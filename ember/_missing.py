@@ -12,6 +12,6 @@ def module_getattr(torch_name):
     def __getattr__(attr):
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
-        raise MissingAPI(f"{torch_name}.{attr} is not implemented in ember (see the coverage table in ember's "
-                         "README.md)")
+        raise MissingAPI(f"{torch_name}.{attr} is not implemented in ember (see docs/coverage.md and the coverage "
+                         "table in ember's README.md)")
     return __getattr__

@@ -19,7 +19,7 @@ import types
 from ._missing import MissingAPI
 
 ALIASES = {"torch": "ember", "torchvision": "ember.vision", "torchmetrics": "ember.metrics"}
-_COVERAGE = "see the coverage table in ember's README.md"
+_COVERAGE = "see docs/coverage.md and the coverage table in ember's README.md"
 
 
 def ember_name(name):
@@ -52,6 +52,11 @@ class _Proxy(types.ModuleType):
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
         raise MissingAPI(f"{self.__name__}.{attr} is not implemented in ember ({_COVERAGE})")
+
+    def __call__(self, *args, **kwargs):
+        # ``from torch.x import name`` of a name ember lacks binds such a proxy (Python tries
+        # a submodule once the attribute is missing); calling it must name the API
+        raise MissingAPI(f"{self.__name__} is not implemented in ember ({_COVERAGE})")
 
     def __setattr__(self, attr, value):
         target = self.__dict__["_target"]

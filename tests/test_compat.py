@@ -59,3 +59,16 @@ def test_run_puts_the_scripts_folder_first_on_the_path(tmp_path):
         r = run(args, tmp_path)
         assert r.returncode == 0, r.stderr
         assert r.stdout == "helper says 2.0\n"
+
+
+def test_names_ember_lacks_fail_when_used_not_when_imported():
+    """``from torch.x import name`` of a missing name binds a stand-in; using it names the API."""
+    code = ("import ember.compat as c; c.install()\n"
+            "from torch.nn import Frobnicate\n"
+            "from torch.autograd.graph import saved_tensors_hooks\n"
+            "for f in (lambda: Frobnicate(3), lambda: saved_tensors_hooks(None, None)):\n"
+            "    try:\n        f()\n    except NotImplementedError as e:\n        print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "torch.nn.Frobnicate is not implemented in ember" in r.stdout
+    assert "torch.autograd.graph.saved_tensors_hooks is not implemented in ember" in r.stdout
