@@ -118,6 +118,14 @@ def matmul(input, other, *, out=None):
     _same_dtype(input, other, "matmul")
     if ad == 2 and bd == 2:
         r = Mm.apply(input, other)
+    elif ad == 1 and bd == 1:
+        r = Dot.apply(input, other)
+    elif ad == 2 and bd == 1:
+        r = Mv.apply(input, other)
+    elif ad == 1 and bd == 2:  # (k) @ (k, n): a one-row mm, its row dim squeezed away, as PyTorch does
+        from .shape import SqueezeInPlace, as_view, unsqueeze
+        r = Mm.apply(unsqueeze(input, 0), other)
+        r = as_view(SqueezeInPlace.apply(r, (0,)), r)
     elif ad > 2 and bd == 2:
         # (..., m, k) @ (k, n): fold the batch dims into the rows, as PyTorch does. One BLAS
         # call instead of one per batch entry, and dB = A^T dC then sums over the batch

@@ -295,6 +295,11 @@ class SqueezeAll(Squeeze):
     _backward_name = "SqueezeBackward0"
 
 
+class SqueezeInPlace(Squeeze):
+    # PyTorch's in-place squeeze_(dim), which its matmul applies to a vector operand's result
+    _backward_name = "SqueezeBackward4"
+
+
 def squeeze(input, dim=None):
     """Remove size-1 dims: all of them, or those among ``dim`` (an int or a tuple)."""
     a = input._data
