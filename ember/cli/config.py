@@ -45,7 +45,8 @@ OPTIONS = {
     "fill": ("mean", str, ("drop", "mean", "median", "mode", "constant"), "how to fill missing values (tables)"),
     "fill_value": (0.0, float, None, "the value of --fill constant"),
     "scale": ("standard", str, ("standard", "minmax", "none"), "feature scaling (tables)"),
-    "split": ([0.7, 0.15, 0.15], _floats, None, "train,validation,test fractions (tables, image folders)"),
+    "split": ([0.7, 0.15, 0.15], _floats, None, "train,validation,test fractions (tables, image folders; a "
+              "built-in dataset keeps its test split and takes validation from its training split by train:validation)"),
     "task": ("auto", str, ("classify", "regress", "auto"), "classification or regression"),
     "image_size": (None, int, None, "side images are resized to (image folders; default: the first image's)"),
     "model": ("mlp", str, ("mlp", "cnn", "lstm"), "network family"),

@@ -4,8 +4,10 @@
 result is the same for all: float features and targets for the training, validation and
 test splits, and a JSON-able ``spec`` of what the model sees (input shape, task, classes,
 and how to prepare new inputs the same way), which is saved with the model. A built-in
-dataset comes with a test split, which serves for validation as in PyTorch's tutorials;
-image folders and tables are split by ``--split`` with a seeded permutation.
+dataset keeps its own test split untouched until the end; its validation part (for choosing
+the best epoch and for early stopping) is a seeded share of its training split, sized by
+``--split``'s train:validation ratio. Image folders and tables are split three ways by
+``--split`` with a seeded permutation.
 """
 import os
 
@@ -42,7 +44,10 @@ def load_data(config, say):
     if data in images.BUILTIN:
         x_train, y_train, x_test, y_test, classes = images.load_builtin(data, config["root"])
         spec = _image_spec(x_train, classes)
-        splits = {"train": (x_train, y_train), "val": (x_test, y_test), "test": (x_test, y_test)}
+        train, val = config["split"][:2]
+        ids = split_ids(len(x_train), (train / (train + val), val / (train + val), 0.0), config["seed"])
+        splits = {"train": (x_train[ids == 0], y_train[ids == 0]), "val": (x_train[ids == 1], y_train[ids == 1]),
+                  "test": (x_test, y_test)}
     elif os.path.isdir(data):
         x, y, classes, image = images.load_folder(data, config["image_size"])
         spec = _image_spec(x, classes, image)

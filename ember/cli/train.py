@@ -195,6 +195,9 @@ def train(args):
         ember.set_rng_state(checkpoint["rng_state"])  # last: building the model drew from it
 
     train_loader, val_loader = _loader(splits["train"], True, config), _loader(splits["val"], False, config)
+    # the tutorial's per-epoch "Test Error" lines report the test split, as its test loop
+    # does; choosing the best epoch and early stopping look at the validation split only
+    shown_loader = _loader(splits["test"], False, config) if config["log"] == "tutorial" else val_loader
     metric = "accuracy" if spec["task"] == "classify" else "rmse"
     history, patience = progress["history"], config["patience"]
     for epoch in range(progress["epoch"] + 1, config["epochs"] + 1):
@@ -205,7 +208,8 @@ def train(args):
         log.epoch_start(epoch)
         train_loss = _train_epoch(model, train_loader, loss_fn, optimizer, config, epoch, log)
         val, _ = _evaluate(model, val_loader, loss_fn, spec)
-        log.epoch_end(epoch, train_loss, val)
+        log.epoch_end(epoch, train_loss, val if shown_loader is val_loader else
+                      _evaluate(model, shown_loader, loss_fn, spec)[0])
         if isinstance(scheduler, ember.optim.lr_scheduler.ReduceLROnPlateau):
             scheduler.step(val["loss"])
         elif scheduler is not None:
