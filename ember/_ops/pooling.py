@@ -35,7 +35,7 @@ def _pool_windows(x, kernel, stride, padding, dilation, ceil_mode, fill):
         o = _out_size(L, k, s, p, d, ceil_mode)
         out.append(o)
         pads.append((p, p + max(0, (o - 1) * s + d * (k - 1) + 1 - L - 2 * p)))
-    xp = pad_spatial(x, pads, fill)
+    xp = pad_spatial(x, pads, fill) if any(lo or hi for lo, hi in pads) else x
     return windows(xp, kernel, stride, dilation, tuple(out)), tuple(out)
 
 
@@ -69,32 +69,42 @@ class MaxPoolNd(Function):
         nd = len(kernel)
         fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
         win, out = _pool_windows(a, kernel, stride, padding, dilation, ceil_mode, fill)
-        # Sweep the kernel offsets in order, each a strided (N, C, *out) view: an element takes
-        # over when it is larger than the best so far (so the first of equal maxima stays) or
-        # NaN (so NaN wins, the last one in the window, exactly as PyTorch's kernel decides).
-        # prod(kernel) passes over output-sized arrays: no copy of the windows.
-        values = arg = None
-        for j, offs in enumerate(itertools.product(*(range(k) for k in kernel))):
-            v = win[_ALL2 + offs]
-            if values is None:
-                values, arg = v.copy(), np.zeros(v.shape, np.int64)
-                continue
-            better = v > values
-            if a.dtype.kind == "f":
-                better |= v != v
-            np.copyto(values, v, where=better)
-            np.copyto(arg, j, where=better)
-        offsets = [k * d for k, d in zip(_unravel(arg, kernel), dilation)]
+        # Each kernel offset j is a strided (N, C, *out) view of the windows, so the maximum is
+        # prod(kernel) - 1 np.maximum passes over output-sized arrays (NaN propagates, as in
+        # PyTorch), and no window is ever copied. The winner is then the first offset equal to
+        # it (PyTorch keeps the first of equal maxima), found without branches: ``found``
+        # marks windows already decided, ``arg`` adds j where offset j is the first match.
+        views = [win[_ALL2 + offs] for offs in itertools.product(*(range(k) for k in kernel))]
+        values = views[0].copy()
+        for v in views[1:]:
+            np.maximum(values, v, out=values)
+        found = views[0] == values
+        arg = np.zeros(values.shape, np.int32)
+        for j, v in enumerate(views[1:], 1):
+            take = v == values
+            take &= ~found
+            found |= take
+            arg += take * np.int32(j)
+        if a.dtype.kind == "f" and not found.all():  # NaN windows: PyTorch keeps the last NaN
+            for j, v in enumerate(views):
+                arg[(v != v) & ~found] = j
+        # flat index in the input plane = the window's start + the winning offset's position
         starts = [(np.arange(o) * s - p).reshape([-1 if i == ax else 1 for i in range(nd)])
                   for ax, (o, s, p) in enumerate(zip(out, stride, padding))]
-        indices = _flat_index(starts, offsets, a.shape[2:]).astype(np.int64, copy=False)
-        ctx.meta = (a.shape, indices)
+        base = _flat_index(starts, [0] * nd, a.shape[2:])
+        offset_of = np.array([_flat_index(offs, [0] * nd, a.shape[2:]) for offs in
+                              itertools.product(*([k * d for k in range(kk)] for kk, d in zip(kernel, dilation)))],
+                             np.int64)
+        indices = base + offset_of[arg]
+        # windows that cannot overlap send each gradient to its own element
+        disjoint = all(s_ >= d * (k - 1) + 1 for k, s_, d in zip(kernel, stride, dilation))
+        ctx.meta = (a.shape, indices, disjoint)
         return values, indices
 
     @staticmethod
     def backward(ctx, g, _gi):
-        shape, indices = ctx.meta
-        return MaxUnpoolScatter.apply(g, Tensor._make(indices), shape), None, None, None, None, None
+        shape, indices, disjoint = ctx.meta
+        return MaxUnpoolScatter.apply(g, Tensor._make(indices), shape, disjoint), None, None, None, None, None
 
 
 class MaxPool3d(MaxPoolNd):
@@ -109,18 +119,22 @@ class MaxUnpoolScatter(Function):
     _backward_name = "MaxPool2DWithIndicesBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, g, indices, shape):
+    def forward(ctx, g, indices, shape, disjoint=False):
         nc, vol = shape[0] * shape[1], int(np.prod(shape[2:]))
         idx = indices._data.reshape(nc, -1) + (np.arange(nc) * vol)[:, None]
-        out = np.bincount(idx.ravel(), weights=g._data.reshape(-1).astype(np.float64), minlength=nc * vol)
         ctx.save_for_backward(indices)
+        if disjoint:  # every index at most once: plain assignment, no summing needed
+            out = np.zeros(nc * vol, g._data.dtype)
+            out[idx.ravel()] = g._data.reshape(-1)
+            return out.reshape(shape)
+        out = np.bincount(idx.ravel(), weights=g._data.reshape(-1).astype(np.float64), minlength=nc * vol)
         return out.astype(g._data.dtype).reshape(shape)
 
     @staticmethod
     def backward(ctx, gg):
         indices, = ctx.saved_tensors
         n, c = indices.shape[:2]
-        return gg.reshape(n, c, -1).gather(2, indices.reshape(n, c, -1)).reshape(indices.shape), None, None
+        return gg.reshape(n, c, -1).gather(2, indices.reshape(n, c, -1)).reshape(indices.shape), None, None, None
 
 
 class AvgPoolNd(Function):
