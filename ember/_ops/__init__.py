@@ -3,10 +3,11 @@
 Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
 names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
 """
-from . import creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv, pooling, padding, norm, embedding, ctc
+from . import (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
+               pooling, padding, norm, embedding, ctc, activation, more_math, aliases)
 
 _FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-             pooling, padding, norm, embedding, ctc)
+             pooling, padding, norm, embedding, ctc, activation, more_math, aliases)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

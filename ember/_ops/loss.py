@@ -1,5 +1,7 @@
-"""Loss functions that are single ops (as in PyTorch): negative log-likelihood and MSE.
+"""Loss functions that are single ops (as in PyTorch): negative log-likelihood, MSE, binary
+cross-entropy (on probabilities and on logits), smooth L1 and Huber.
 
+Each reduces inside the op ('none', 'mean' or 'sum'), so one node stands for the whole loss.
 The other losses of ``nn.functional`` are compositions of ordinary ops, so autograd derives
 their gradients without a formula of their own.
 """
@@ -73,6 +75,7 @@ class MseLoss(Function):
     """loss = (x - y)^2 reduced.   d/dx = 2 (x - y) (divided by N for 'mean'), d/dy = -d/dx."""
 
     _backward_name = "MseLossBackward0"
+    _graph_inputs = 2
 
     @staticmethod
     def forward(ctx, x, y, reduction):
@@ -94,4 +97,194 @@ class MseLoss(Function):
         return (g if na else None), (-g if nb else None), None
 
 
-__all__ = []
+
+
+def _reduced(loss, reduction):
+    """The per-element ``loss`` array reduced as asked (the mean of nothing is nan)."""
+    if reduction == "none":
+        return loss
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = loss.mean() if reduction == "mean" else loss.sum()
+    return np.asarray(total, dtype=loss.dtype)
+
+
+def _scaled(grad, reduction, n):
+    """The incoming gradient per element: ``grad`` itself for 'none' and 'sum' (it broadcasts),
+    divided by the element count for 'mean'."""
+    return grad / n if reduction == "mean" else grad
+
+
+_BCE_EPS = 1e-12
+
+
+class BinaryCrossEntropy(Function):
+    """loss = -w (y log p + (1 - y) log(1 - p)), each log clamped at -100 (so p = 0 or 1 gives a
+    large finite loss, as in PyTorch), then reduced.
+
+    dloss/dp = w (p - y) / (p (1 - p)): the derivative of -y log p is -y / p and that of
+    -(1 - y) log(1 - p) is (1 - y) / (1 - p), whose sum over the common denominator p (1 - p) is
+    (p - y) / (p (1 - p)); PyTorch keeps the denominator at least 1e-12. The loss is linear in
+    the target: dloss/dy = w (log(1 - p) - log p). The weight gets no gradient.
+    """
+
+    _backward_name = "BinaryCrossEntropyBackward0"
+    _graph_inputs = 2
+
+    @staticmethod
+    def forward(ctx, p, y, weight, reduction):
+        a, t = p._data, y._data
+        if not ((a >= 0) & (a <= 1)).all():
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(a), -100)
+            log_q = np.maximum(np.log1p(-a), -100)
+        loss = (t - 1) * log_q - t * log_p
+        if weight is not None:
+            loss = loss * weight._data
+        ctx.save_for_backward(p, y, weight)
+        ctx.reduction, ctx.n = reduction, loss.size
+        return _reduced(np.asarray(loss).astype(a.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y, weight = ctx.saved_tensors
+        g = _scaled(grad, ctx.reduction, ctx.n)
+        if weight is not None:
+            g = g * weight
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            gp = g * (p - y) / ((1 - p) * p).clamp(min=_BCE_EPS)
+        if ctx.needs_input_grad[1]:
+            gy = g * ((-p).log1p().clamp(min=-100) - p.log().clamp(min=-100))
+        return gp, gy, None, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """loss = w ((1 - y) x + L softplus(-x)) with L = 1 + (pos_weight - 1) y: the binary cross-entropy
+    of p = sigmoid(x), since -log sigmoid(x) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x).
+    softplus(-x) = log1p(e^-|x|) + max(-x, 0) never overflows (the log-sum-exp trick).
+
+    dloss/dx = w (L sigmoid(x) - pos_weight y), which is w (sigmoid(x) - y) without pos_weight:
+    d/dx x = 1 and d/dx softplus(-x) = -sigmoid(-x) = sigmoid(x) - 1, and 1 - y - L = -pos_weight y.
+    The target gets dloss/dy = w (-x + (pos_weight - 1) softplus(-x)); weight and pos_weight get none.
+    """
+
+    _backward_name = "BinaryCrossEntropyWithLogitsBackward0"
+    _graph_inputs = 2
+
+    @staticmethod
+    def forward(ctx, x, y, weight, pos_weight, reduction):
+        a, t = x._data, y._data
+        soft = np.log1p(np.exp(-np.abs(a))) + np.maximum(-a, 0)  # softplus(-x) = -log sigmoid(x)
+        if pos_weight is not None:
+            loss = (1 - t) * a + (1 + (pos_weight._data - 1) * t) * soft
+        else:
+            loss = (1 - t) * a + soft
+        if weight is not None:
+            loss = loss * weight._data
+        ctx.save_for_backward(x, y, weight, pos_weight)
+        ctx.reduction, ctx.n = reduction, loss.size
+        return _reduced(np.asarray(loss).astype(a.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .activation import LogSigmoid
+        x, y, weight, pos_weight = ctx.saved_tensors
+        g = _scaled(grad, ctx.reduction, ctx.n)
+        if weight is not None:
+            g = g * weight
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            if pos_weight is None:
+                gx = g * (x.sigmoid() - y)
+            else:
+                py = pos_weight * y
+                gx = g * ((py + 1 - y) * x.sigmoid() - py)
+        if ctx.needs_input_grad[1]:
+            if pos_weight is None:
+                gy = -g * x
+            else:
+                gy = -g * (x + (pos_weight - 1) * LogSigmoid.apply(x))
+        return gx, gy, None, None, None
+
+
+class SmoothL1Loss(Function):
+    """loss = d^2 / (2 beta) where |d| < beta, else |d| - beta / 2, with d = x - y, then reduced.
+    dloss/dx = d / beta clamped to [-1, 1], and dloss/dy = -dloss/dx: the quadratic piece has
+    derivative d / beta, the linear piece sign(d), and the two meet at |d| = beta."""
+
+    _backward_name = "SmoothL1LossBackward0"
+    _graph_inputs = 2
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta):
+        d = x._data - y._data
+        ad = np.abs(d)
+        loss = np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
+        ctx.save_for_backward(x, y)
+        ctx.reduction, ctx.n, ctx.beta = reduction, loss.size, beta
+        return _reduced(np.asarray(loss).astype(d.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        g = _scaled(grad, ctx.reduction, ctx.n) * ((x - y) * (1 / ctx.beta)).clamp(-1, 1)
+        nx, ny = ctx.needs_input_grad[:2]
+        return (g if nx else None), (-g if ny else None), None, None
+
+
+class HuberLoss(Function):
+    """loss = d^2 / 2 where |d| < delta, else delta (|d| - delta / 2), with d = x - y, then reduced
+    (smooth L1 times delta, with beta = delta).
+    dloss/dx = d clamped to [-delta, delta], and dloss/dy = -dloss/dx: the quadratic piece has
+    derivative d, the linear piece delta sign(d)."""
+
+    _backward_name = "HuberLossBackward0"
+    _graph_inputs = 2
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, delta):
+        d = x._data - y._data
+        ad = np.abs(d)
+        loss = np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+        ctx.save_for_backward(x, y)
+        ctx.reduction, ctx.n, ctx.delta = reduction, loss.size, delta
+        return _reduced(np.asarray(loss).astype(d.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        g = _scaled(grad, ctx.reduction, ctx.n) * (x - y).clamp(-ctx.delta, ctx.delta)
+        nx, ny = ctx.needs_input_grad[:2]
+        return (g if nx else None), (-g if ny else None), None, None
+
+
+def _not_differentiable(name, **tensors):
+    """PyTorch's error for a weight that requires grad where the op has no gradient for it."""
+    from ..autograd import grad_mode
+    for arg, t in tensors.items():
+        if t is not None and t.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument '{arg}'. "
+                               "This input cannot have requires_grad True.")
+
+
+def bce_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+    """``F.binary_cross_entropy_with_logits`` (``reduction`` a string), as one op."""
+    check_reduction(reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    """``torch.binary_cross_entropy_with_logits``: PyTorch's ATen form, whose ``reduction`` is an int
+    (0 'none', the default here, 1 'mean', 2 'sum')."""
+    if not isinstance(reduction, int) or isinstance(reduction, bool):
+        raise TypeError(f"binary_cross_entropy_with_logits(): argument 'reduction' must be int, not "
+                        f"{type(reduction).__name__}")
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, _REDUCTIONS[reduction])
+
+
+__all__ = ["binary_cross_entropy_with_logits"]

@@ -171,6 +171,7 @@ class Sum(Function):
     gradient is the output's gradient broadcast back over the summed dims."""
 
     _backward_name = "SumBackward1"
+    _graph_inputs = 1  # dims, keepdim and dtype are options
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -211,6 +212,7 @@ class Mean(Function):
     """out = (1/N) * sum of x over ``dims`` (N elements per output).   d out/d x_i = 1/N."""
 
     _backward_name = "MeanBackward1"
+    _graph_inputs = 1  # dims, keepdim and dtype are options
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):

@@ -1,7 +1,9 @@
 """``nn.functional``: layers and losses as plain functions of tensors.
 
-Most are compositions of ember ops (so autograd derives their gradients); the few that are
-single ops in PyTorch (``nll_loss``, ``mse_loss``) have their own Function in ``ember/_ops``.
+Most are compositions of ember ops (so autograd derives their gradients); those that are
+single ops in PyTorch (the activations of ``ember/_ops/activation.py``, ``nll_loss``,
+``mse_loss``, the binary cross-entropies, ``smooth_l1_loss``, ``huber_loss``) have their own
+Function in ``ember/_ops``, so their ``grad_fn`` is PyTorch's.
 """
 import math
 
@@ -9,7 +11,8 @@ import numpy as np
 
 import ember
 from .._tensor import Tensor
-from .._ops.loss import NllLoss, MseLoss, check_reduction
+from .._ops.loss import (NllLoss, MseLoss, BinaryCrossEntropy, SmoothL1Loss, HuberLoss, check_reduction,
+                         bce_with_logits as _bce_with_logits, _not_differentiable)
 from .._ops import pointwise
 
 
@@ -27,7 +30,7 @@ def linear(input, weight, bias=None):
     """y = x W^T + b."""
     if input.dim() == 2 and bias is not None:
         return ember.addmm(bias, input, weight.t())
-    if input.dim() > 2 and bias is not None:  # rows of every batch entry in one addmm, as PyTorch does
+    if input.dim() != 2 and bias is not None:  # every row (or the one vector) in one addmm, as PyTorch does
         out = ember.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
         return out.view(*input.shape[:-1], out.shape[-1])
     out = input.matmul(weight.t())
@@ -46,58 +49,10 @@ def relu(input, inplace=False):
     return input.relu_() if inplace else pointwise.relu(input)
 
 
-def prelu(input, weight):
-    """x where x >= 0, weight * x elsewhere (weight broadcast along the channel dim)."""
-    w = weight.reshape((-1,) + (1,) * (input.dim() - 2)) if input.dim() > 1 and weight.numel() > 1 else weight
-    return ember.where(input >= 0, input, w * input)
-
-
-def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0, inplace)
-
-
-def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x for x > 0, negative_slope * x otherwise."""
-    out = ember.where(input > 0, input, input * negative_slope)
-    if inplace:
-        input.copy_(out)
-        return input
-    return out
-
-
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    return input.clamp_(min_val, max_val) if inplace else input.clamp(min_val, max_val)
-
-
-def elu(input, alpha=1.0, inplace=False):
-    """x for x > 0, alpha (e^x - 1) otherwise."""
-    return ember.where(input > 0, input, alpha * input.clamp(max=0).expm1())
-
-
-def selu(input, inplace=False):
-    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return scale * elu(input, alpha)
-
-
-def celu(input, alpha=1.0, inplace=False):
-    return ember.where(input > 0, input, alpha * (input.clamp(max=0) / alpha).expm1())
-
-
-def gelu(input, approximate="none"):
-    """x Phi(x); with approximate='tanh' the tanh formula of Hendrycks & Gimpel."""
-    if approximate == "tanh":
-        return 0.5 * input * (1 + ((2 / math.pi) ** 0.5 * (input + 0.044715 * input ** 3)).tanh())
-    return 0.5 * input * (1 + (input / math.sqrt(2)).erf())
-
-
-def silu(input, inplace=False):
-    """x sigmoid(x)."""
-    return input * input.sigmoid()
-
-
-def mish(input, inplace=False):
-    """x tanh(softplus(x))."""
-    return input * softplus(input).tanh()
+from .._ops.activation import (  # noqa: E402,F401  single ops, see ember/_ops/activation.py
+    prelu, relu6, leaky_relu, leaky_relu_, hardtanh, hardtanh_, elu, elu_, selu, selu_, celu, celu_, gelu, silu,
+    mish, hardsigmoid, hardswish, softplus, threshold, threshold_, glu, logsigmoid, hardshrink, softshrink)
+from .._ops.pointwise import relu_  # noqa: E402,F401
 
 
 def sigmoid(input):
@@ -108,39 +63,14 @@ def tanh(input):
     return input.tanh()
 
 
-def hardsigmoid(input, inplace=False):
-    return (input / 6 + 0.5).clamp(0, 1)
-
-
-def hardswish(input, inplace=False):
-    return input * hardsigmoid(input)
-
-
-def softplus(input, beta=1.0, threshold=20.0):
-    """(1/beta) log(1 + e^(beta x)), linear above ``threshold`` for numerical safety."""
-    bx = input * beta
-    return ember.where(bx > threshold, input, (bx.clamp(max=threshold).exp().log1p()) / beta)
-
-
 def softsign(input):
+    """x / (1 + |x|) (a composition in PyTorch too: its node is ``DivBackward0``)."""
     return input / (1 + input.abs())
 
 
 def tanhshrink(input):
+    """x - tanh x (a composition in PyTorch too: ``SubBackward0``)."""
     return input - input.tanh()
-
-
-def threshold(input, threshold, value, inplace=False):
-    return ember.where(input > threshold, input, ember.full_like(input, value))
-
-
-def glu(input, dim=-1):
-    a, b = input.chunk(2, dim)
-    return a * b.sigmoid()
-
-
-def logsigmoid(input):
-    return -softplus(-input)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -317,50 +247,48 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
-    """-(y log p + (1 - y) log(1 - p)), with each log clamped at -100 as PyTorch does (so
-    p = 0 or 1 gives a large finite loss instead of inf)."""
+    """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100 as PyTorch does (so
+    p = 0 or 1 gives a large finite loss instead of inf). One op: ``BinaryCrossEntropyBackward0``."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
-    loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _not_differentiable("binary_cross_entropy", weight=weight)
+    if weight is not None and tuple(weight.shape) != tuple(input.shape):
+        weight = weight.expand(*np.broadcast_shapes(tuple(target.shape), tuple(weight.shape)))
+    return BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
-    """BCE of sigmoid(x), computed stably: (1 - y) x + (1 + (pw - 1) y) log(1 + e^-x), with
-    log(1 + e^-x) = softplus(-x) evaluated without overflow."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    log_sig_neg = softplus(-input)  # -log(sigmoid(x))
-    if pos_weight is not None:
-        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_sig_neg
-    else:
-        loss = (1 - target) * input + log_sig_neg
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    """BCE of sigmoid(x), computed stably in one op: (1 - y) x + (1 + (pw - 1) y) softplus(-x),
+    with softplus(-x) = log1p(e^-|x|) + max(-x, 0), which never overflows."""
+    return _bce_with_logits(input, target, weight, pos_weight, _legacy_reduction(size_average, reduce, reduction))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
-    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y); ``l1_loss`` when beta = 0,
+    as in PyTorch."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    d = (input - target).abs()
+    check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
-        return _reduce(d, reduction)
-    return _reduce(ember.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+        return l1_loss(input, target, reduction=reduction)
+    return SmoothL1Loss.apply(input, target, reduction, float(beta))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1 scaled by delta."""
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1 scaled by delta. One op
+    (``HuberLossBackward0``) without ``weight``; PyTorch composes the weighted form from ops too."""
+    check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return HuberLoss.apply(input, target, reduction, float(delta))
     d = (input - target).abs()
-    loss = ember.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
-    if weight is not None:
-        loss = loss * weight
+    loss = ember.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)) * weight
     return _reduce(loss, reduction)
 
 

@@ -4,7 +4,7 @@ from .linear import Identity, Linear, Bilinear  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh,  # noqa: F401
                          Hardtanh, Hardswish, Hardsigmoid, Softplus, Softsign, Tanhshrink, LogSigmoid, Threshold,
-                         GLU, Softmax, LogSoftmax, Softmin)
+                         GLU, Softmax, LogSoftmax, Softmin, Hardshrink, Softshrink)
 from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout  # noqa: F401
 from .loss import (L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss,  # noqa: F401
                    HuberLoss, KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,

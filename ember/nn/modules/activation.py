@@ -52,8 +52,8 @@ Sigmoid = _activation("Sigmoid", F.sigmoid, doc="1 / (1 + e^-x)")
 Tanh = _activation("Tanh", F.tanh, doc="tanh x")
 Hardtanh = _activation("Hardtanh", F.hardtanh, [("min_val", -1.0), ("max_val", 1.0), ("inplace", False)],
                        lambda s: f"min_val={s.min_val}, max_val={s.max_val}" + (", inplace=True" if s.inplace else ""))
-Hardswish = _activation("Hardswish", F.hardswish, [("inplace", False)], _inplace_repr)
-Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, [("inplace", False)], _inplace_repr)
+Hardswish = _activation("Hardswish", F.hardswish, [("inplace", False)])  # PyTorch shows no inplace here
+Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, [("inplace", False)])
 Softplus = _activation("Softplus", F.softplus, [("beta", 1.0), ("threshold", 20.0)],
                        lambda s: f"beta={s.beta}, threshold={s.threshold}")
 Softsign = _activation("Softsign", F.softsign)
@@ -61,6 +61,10 @@ Tanhshrink = _activation("Tanhshrink", F.tanhshrink)
 LogSigmoid = _activation("LogSigmoid", F.logsigmoid)
 Threshold = _activation("Threshold", F.threshold, [("threshold", 0.0), ("value", 0.0), ("inplace", False)],
                         lambda s: f"threshold={s.threshold}, value={s.value}" + (", inplace=True" if s.inplace else ""))
+Hardshrink = _activation("Hardshrink", F.hardshrink, [("lambd", 0.5)], lambda s: f"{s.lambd}",
+                         "x where |x| > lambd, else 0")
+Softshrink = _activation("Softshrink", F.softshrink, [("lambd", 0.5)], lambda s: str(s.lambd),
+                         "x - lambd above lambd, x + lambd below -lambd, 0 between")
 GLU = _activation("GLU", F.glu, [("dim", -1)], lambda s: f"dim={s.dim}")
 Softmax = _activation("Softmax", F.softmax, [("dim", None)], lambda s: f"dim={s.dim}")
 LogSoftmax = _activation("LogSoftmax", F.log_softmax, [("dim", None)], lambda s: f"dim={s.dim}")
