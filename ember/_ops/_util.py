@@ -39,6 +39,32 @@ def normalize_dims(dim, ndim):
     return dims
 
 
+def quick_float_op(ufunc, a, b):
+    """``ufunc(a, b)`` for a float tensor ``a`` when nothing is recorded (inside backward,
+    under ``no_grad``) and ``b`` is a tensor of the same dtype or a Python number: there
+    NumPy's broadcasting and result dtype are PyTorch's, so the op machinery (promotion,
+    graph wiring) can be skipped. None when the general path is needed: a graph to record,
+    mixed dtypes, integers, or shapes that do not broadcast (for PyTorch's error)."""
+    if _grad[0] or a.__class__ is not Tensor:
+        return None
+    x = a._data
+    if x.dtype.kind != "f":
+        return None
+    if b.__class__ is Tensor:
+        y = b._data
+        if y.dtype != x.dtype:
+            return None
+    elif b.__class__ is float or b.__class__ is int:
+        y = b
+    else:
+        return None
+    try:
+        r = ufunc(x, y)
+    except ValueError:
+        return None
+    return Tensor._make(r if r.__class__ is np.ndarray else np.asarray(r))
+
+
 def to_tensor(x, like=None):
     """A Python number (or array) as a tensor, with the dtype PyTorch would give it."""
     if isinstance(x, Tensor):

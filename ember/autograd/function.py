@@ -51,6 +51,7 @@ class Node:
     _seq = -1
     _n_out = 1
     _tensor_hooks = _retain = _hooks = _prehooks = _meta = None
+    _non_tensor_args = ()  # positions of forward arguments that were not tensors
 
     _name = "Node"
 
@@ -114,6 +115,9 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name for its leaf node
+
 
 def grad_edge(t):
     """Where the gradient of tensor ``t`` (which requires grad) must be sent."""
@@ -142,6 +146,19 @@ class BackwardCFunction(Node):
     _forward_cls = None
     _to_save = _non_diff = _dirty = _out_meta = None
     _materialize = True
+
+    @property
+    def next_functions(self):
+        """One (node, output number) pair per input PyTorch counts: by default the tensor
+        arguments of forward; a Function's ``_graph_inputs`` overrides that with a count (its
+        first n arguments: later ones are options or non-differentiable weights) or with
+        positions (arithmetic counts a Python number operand, as PyTorch wraps it)."""
+        shown = self._forward_cls._graph_inputs
+        if shown is None:
+            shown = [i for i in range(len(self._next)) if i not in self._non_tensor_args]
+        elif isinstance(shown, int):
+            shown = range(min(shown, len(self._next)))
+        return tuple((None, 0) if self._next[i] is None else self._next[i][:2] for i in shown if i < len(self._next))
 
     # --- the API users call inside forward ------------------------------------------------
     def save_for_backward(self, *tensors):
@@ -231,6 +248,8 @@ class Function(metaclass=FunctionMeta):
     """Base class of differentiable operations: subclass it and define static ``forward``
     and ``backward``; call it with ``MyFunction.apply(*args)``."""
 
+    _graph_inputs = None  # see BackwardCFunction.next_functions
+
     def __init__(self, *args, **kwargs):
         raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
                            "Please use new-style autograd function with static forward method. "
@@ -255,8 +274,8 @@ class Function(metaclass=FunctionMeta):
             return _wrap_plain(cls.forward(ctx, *args, **kwargs))
         # one pass over the arguments: which need a gradient, and where each gradient goes
         # (edges are taken before forward runs: an in-place forward changes its input's grad_fn)
-        needs, edges, record = [], [], False
-        for a in args:
+        needs, edges, record, others = [], [], False, ()
+        for i, a in enumerate(args):
             if isinstance(a, Tensor) and a._requires_grad:
                 needs.append(True)
                 edges.append(grad_edge(a))
@@ -264,6 +283,8 @@ class Function(metaclass=FunctionMeta):
             else:
                 needs.append(False)
                 edges.append(None)
+                if not isinstance(a, Tensor):
+                    others += (i,)
         ctx.needs_input_grad = tuple(needs)
         _grad[0] = False
         if not record:
@@ -273,6 +294,8 @@ class Function(metaclass=FunctionMeta):
                 _grad[0] = True
             return _wrap_plain(out)
         ctx._next = tuple(edges)
+        if others:
+            ctx._non_tensor_args = others
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
