@@ -1,6 +1,6 @@
 # The two commands of the README. Each creates what it needs in .venv on first use.
 PY := .venv/bin/python
-VENV_STAMP := .venv/.installed-0.4
+VENV_STAMP := .venv/.installed-0.5
 
 .PHONY: demo test bench docs clean
 

@@ -259,3 +259,16 @@ def test_nan_loss_stops_with_status_2_and_keeps_the_checkpoints(tmp_path, capsys
     rc, _, err = _run(capsys, *args, "--epochs", 3, "--lr", "1e30", "--batch-size", 8)
     _one_line_error(rc, err, "the loss is", "--lr")
     assert {n: (tmp_path / "r" / n).read_bytes() for n in before} == before
+
+
+@pytest.mark.parametrize("ext", [".parquet", ".feather", ".h5"])
+def test_tables_in_other_formats_train_and_cache_as_feather(tmp_path, capsys, ext):
+    df = _table(tmp_path / "t.csv").drop(columns=["city", "label"])
+    path = tmp_path / ("t" + ext)
+    {".parquet": df.to_parquet, ".feather": df.to_feather,
+     ".h5": lambda p: df.to_hdf(p, key="table")}[ext](path)
+    rc, stdout, _ = _run(capsys, "train", "--data", path, "--target", "price", "--epochs", 2, "--log", "epochs",
+                         "--out", tmp_path / "runs" / "r")
+    assert rc == 0 and re.search(r"^epoch 2/2 ", stdout, re.M)
+    cached = list((tmp_path / "runs" / ".cache").glob("t-*.feather"))  # pyarrow is installed: Feather
+    assert len(cached) == 1 and len(pd.read_feather(cached[0])) == len(df)

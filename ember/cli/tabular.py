@@ -40,13 +40,25 @@ def read_table(path):
     if not os.path.isfile(path):
         raise CLIError(f"no such file: {path}")
     ext = os.path.splitext(path)[1].lower()
-    reader = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".feather": pd.read_feather}.get(ext, pd.read_hdf)
+    reader = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".feather": pd.read_feather}.get(ext, _read_hdf)
     try:
         return reader(path)
     except ImportError as e:  # pyarrow (Parquet, Feather) or PyTables (HDF5) is not installed
         raise CLIError(f"reading {path} needs an optional package: {e}") from None
     except (ValueError, KeyError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise CLIError(f"cannot read {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+
+
+def _read_hdf(path):
+    """The one table an HDF5 file holds (pandas stores each under a key)."""
+    import pandas as pd
+    with pd.HDFStore(path, "r") as store:
+        # the groups pandas wrote a table into (the file's root group carries no pandas_type)
+        keys = [g._v_pathname for g in store.groups() if getattr(g._v_attrs, "pandas_type", None)]
+        if len(keys) != 1:
+            raise CLIError(f"{path} holds {len(keys)} tables ({', '.join(keys) or 'none'}); save the one to train "
+                           "on alone")
+        return store[keys[0]]
 
 
 def _json_value(v):
