@@ -219,8 +219,11 @@ class Mean(Function):
         a = x._data if np_dtype is None else x._data.astype(np_dtype)
         n = _count(a.shape, dims)
         ctx.meta = (a.shape, dims, keepdim, n)
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is 0/0 = NaN
-            return np.asarray(a.sum(axis=dims, keepdims=keepdim, dtype=a.dtype) / a.dtype.type(n))
+        total = a.sum(axis=dims, keepdims=keepdim, dtype=a.dtype)
+        if n == 0:  # the mean of nothing is 0/0 = NaN, quietly
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.asarray(total / a.dtype.type(n))
+        return np.asarray(total / a.dtype.type(n))
 
     @staticmethod
     def backward(ctx, grad):
