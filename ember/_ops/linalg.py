@@ -23,6 +23,22 @@ def _word(t):
         _dtype.type_word(t._data.dtype)]
 
 
+def _mat1_grad(g, b, a):
+    """dA = dC B^T, laid out like A: for a transposed A (column-major, as ``weight.t()``
+    is) computed as (B dC^T)^T, so the gradient that reaches the weight is row-major like
+    the weight and can become its ``.grad`` without a copy (PyTorch does the same)."""
+    if a._data.flags.f_contiguous and not a._data.flags.c_contiguous:
+        return b.mm(g.t()).t()
+    return g.mm(b.t())
+
+
+def _mat2_grad(g, a, b):
+    """dB = A^T dC, laid out like B (see ``_mat1_grad``)."""
+    if b._data.flags.f_contiguous and not b._data.flags.c_contiguous:
+        return g.t().mm(a).t()
+    return a.t().mm(g)
+
+
 class Mm(Function):
     """C = A B for matrices.   dA = dC B^T,   dB = A^T dC."""
 
@@ -37,7 +53,7 @@ class Mm(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return (grad.mm(b.t()) if na else None), (a.t().mm(grad) if nb else None)
+        return (_mat1_grad(grad, b, a) if na else None), (_mat2_grad(grad, a, b) if nb else None)
 
 
 def mm(input, mat2, *, out=None):
@@ -176,8 +192,8 @@ class Addmm(Function):
         a, b = ctx.saved_tensors
         beta, alpha = ctx.scales
         nc, na, nb = ctx.needs_input_grad[:3]
-        return ((_scale(g, beta) if nc else None), (_scale(g.mm(b.t()), alpha) if na else None),
-                (_scale(a.t().mm(g), alpha) if nb else None), None, None)
+        return ((_scale(g, beta) if nc else None), (_scale(_mat1_grad(g, b, a), alpha) if na else None),
+                (_scale(_mat2_grad(g, a, b), alpha) if nb else None), None, None)
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
