@@ -185,7 +185,11 @@ class Addmm(Function):
             p *= alpha
         if beta == 0:
             return np.broadcast_to(p, np.broadcast_shapes(p.shape, c._data.shape)).copy()
-        return p + (c._data if beta == 1 else beta * c._data)
+        cd = c._data if beta == 1 else beta * c._data
+        if np.broadcast_shapes(p.shape, cd.shape) == p.shape and np.result_type(p, cd) == p.dtype:
+            p += cd  # the product is a fresh array: add the bias in place, one pass fewer
+            return p
+        return p + cd
 
     @staticmethod
     def backward(ctx, g):
