@@ -115,6 +115,9 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
     return col2im(cols, (n, groups * cout_g) + out, kernel, stride, padding, dilation)
 
 
+_STACK_LIMIT = 1 << 22  # elements: per-sample weight gradients stacked before summing, at most 16 MB in float32
+
+
 def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
     summed over the samples: dW = sum_n b_n cols_n^T."""
@@ -123,6 +126,9 @@ def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
         return np.zeros(wshape, b.dtype)
     cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups)
     bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
+    colsT = cols.swapaxes(-1, -2)
+    if n * bm.shape[2] * colsT.shape[3] * groups <= _STACK_LIMIT:
+        return np.matmul(bm, colsT).sum(0).reshape(wshape)  # one batched call: best when small
     # one product per sample, accumulated: a (N, O, C k) stack of them would be hundreds of
     # megabytes for a deep layer, and folding N into the product would need two more copies
     dw = np.matmul(bm[0], cols[0].swapaxes(-1, -2))
