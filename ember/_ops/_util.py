@@ -213,8 +213,8 @@ def save_operands(ctx, *operands):
     a gradient: no backward will ever read them (the common case inside backward itself)."""
     if True not in ctx.needs_input_grad:
         return
-    ctx._to_save = tuple(o if o.__class__ is Tensor or isinstance(o, Tensor) else None for o in operands)
-    ctx.numbers = tuple(None if o.__class__ is Tensor or isinstance(o, Tensor) else o for o in operands)
+    ctx._to_save = [o if isinstance(o, Tensor) else None for o in operands]
+    ctx.numbers = [None if isinstance(o, Tensor) else o for o in operands]
 
 
 def saved_operands(ctx):

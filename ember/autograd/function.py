@@ -336,8 +336,16 @@ def _wire_outputs(ctx, args, out):
         if to_save is None:
             ctx._saved = ()
             return o
-        if all(t is None or t.__class__ is Tensor and t.grad_fn is not ctx for t in to_save):
-            ctx._saved = tuple(None if t is None else (t, t._vc[0]) for t in to_save)
+        saved = []  # a plain loop: generator expressions cost more than the work here
+        for t in to_save:
+            if t is None:
+                saved.append(None)
+            elif t.__class__ is Tensor and t.grad_fn is not ctx:
+                saved.append((t, t._vc[0]))
+            else:
+                break
+        else:
+            ctx._saved = saved
             ctx._to_save = None
             return o
         out = o  # saves something else (the output, a subclass): the general path below
