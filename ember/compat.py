@@ -8,7 +8,7 @@ it lacks raises ``MissingAPI`` — a ``NotImplementedError`` naming the PyTorch 
 pointing to the coverage table (it is also an ``AttributeError``, so ``hasattr`` probes
 keep working). Submodules ember does not have import as proxies that raise on first use.
 Nothing is written to disk and a real torch installation is untouched; ``uninstall()``
-removes the hook and the aliases.
+removes the hook and the aliases. In a notebook, ``%load_ext ember.compat`` installs it.
 """
 import importlib
 import importlib.abc
@@ -98,6 +98,12 @@ def install():
                 raise RuntimeError(f"{name} is already imported from a real installation; call "
                                    "ember.compat.install() before importing it")
         sys.meta_path.insert(0, _finder)
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext ember.compat`` in IPython or Jupyter: install the hook for the notebook's
+    kernel, so its cells' ``import torch`` give ember (restart the kernel to undo)."""
+    install()
 
 
 def uninstall():

@@ -72,3 +72,13 @@ def test_names_ember_lacks_fail_when_used_not_when_imported():
     assert r.returncode == 0, r.stderr
     assert "torch.nn.Frobnicate is not implemented in ember" in r.stdout
     assert "torch.autograd.graph.saved_tensors_hooks is not implemented in ember" in r.stdout
+
+
+def test_notebook_extension_installs_the_hook():
+    """``%load_ext ember.compat`` calls ``load_ipython_extension`` with the shell."""
+    code = ("import ember.compat as c\n"
+            "c.load_ipython_extension(object())\n"
+            "import torch, ember\n"
+            "print(torch.Tensor is ember.Tensor)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout == "True\n", r.stderr
