@@ -69,6 +69,8 @@ from . import utils  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
+from . import amp, backends, multiprocessing  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (needs the ops)
 
 from ._safetensors import save_safetensors, load_safetensors  # noqa: E402,F401

@@ -35,5 +35,6 @@ def current_device():
 
 get_device_name = current_device
 
-from ._missing import module_getattr as _module_getattr  # noqa: E402
+from . import amp  # noqa: E402,F401
+from .._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch.cuda")
