@@ -378,7 +378,8 @@ class PadSlice(Function):
 
 
 class Select(Function):
-    """y = x[..., index, ...] along ``dim`` (a view, one dim fewer)."""
+    """y = x[..., index, ...] along ``dim`` (a view, one dim fewer).   dL/dx is zero except
+    the selected slice, which receives dL/dy: each y element is one x element, unchanged."""
 
     _backward_name = "SelectBackward0"
 
@@ -429,6 +430,8 @@ class SplitSlice(Slice):
 
 
 class UnbindSelect(Select):
+    """One slice of ``unbind`` (a Select).   dL/dx: zero except that slice, which gets dL/dy."""
+
     _backward_name = "UnbindBackward0"
 
 
@@ -656,7 +659,8 @@ def flipud(input):
 
 
 class Roll(Function):
-    """y = x shifted cyclically by ``shifts`` along ``dims``.   Rolling back undoes it."""
+    """y = x shifted cyclically by ``shifts`` along ``dims``.   dL/dx = dL/dy rolled back by
+    -shifts: y_j = x_(j - s), so the gradient of x_i is the one of y_(i + s)."""
 
     _backward_name = "RollBackward0"
 
