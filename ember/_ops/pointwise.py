@@ -338,7 +338,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * (y > 0)
+        return grad * (y > 0).to(grad.dtype)  # a mask of grad's dtype: no promotion on the way
 
 
 class Sigmoid(Function):
