@@ -71,6 +71,7 @@ from . import vision  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import amp, backends, multiprocessing  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
+from ._compile import compile  # noqa: E402,F401
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (needs the ops)
 
 from ._safetensors import save_safetensors, load_safetensors  # noqa: E402,F401

@@ -172,3 +172,18 @@ def test_zero_grad_and_parameter_repr():
         p.grad = ember.ones_like(p)
     e.zero_grad()
     assert all(p.grad is None for p in e.parameters())
+
+
+def test_compile_runs_eagerly_in_pytorchs_shape():
+    """torch.compile: same outputs; a module wrapped so its checkpoint keys match PyTorch's."""
+    outs = []
+    for m in (torch, ember):
+        m.manual_seed(0)
+        model = m.nn.Linear(2, 3)
+        compiled = m.compile(model)
+        assert type(compiled).__name__ == "OptimizedModule" and compiled._orig_mod is model
+        assert compiled.weight is model.weight and compiled.in_features == 2  # read through to the model
+        outs.append((list(compiled.state_dict()), repr(compiled),
+                     compiled(m.ones(4, 2)).detach().numpy(), m.compile(lambda x: x * 2)(m.ones(2)).tolist()))
+    assert outs[0][0] == outs[1][0] and outs[0][1] == outs[1][1] and outs[0][3] == outs[1][3]
+    np.testing.assert_allclose(outs[1][2], outs[0][2], rtol=1e-6)
