@@ -69,6 +69,7 @@ from . import utils  # noqa: E402,F401
 from . import metrics  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from . import amp, backends, multiprocessing  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401

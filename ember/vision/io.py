@@ -85,7 +85,8 @@ def read_image(path, mode=ImageReadMode.UNCHANGED, apply_exif_orientation=False)
 
 def _encode(input, fmt, **options):
     Image = _pil()
-    if not isinstance(input, Tensor) or input._data.dtype != np.uint8 or input.dim() != 3 or input.shape[0] not in (1, 3, 4):
+    if (not isinstance(input, Tensor) or input._data.dtype != np.uint8 or input.dim() != 3
+            or input.shape[0] not in (1, 3, 4)):
         raise RuntimeError(f"Input tensor must be a uint8 (C, H, W) image with 1, 3 or 4 channels, got "
                            f"{input.dtype} of shape {list(input.shape)}")
     a = np.ascontiguousarray(input._data.transpose(1, 2, 0))
