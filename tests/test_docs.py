@@ -30,7 +30,8 @@ def _load(name):
 
 
 def _ops():
-    for module in _FAMILIES:
+    from ember.linalg import _functions
+    for module in (*_FAMILIES, _functions):
         for obj in vars(module).values():
             if inspect.isclass(obj) and issubclass(obj, Function) and obj.__module__ == module.__name__:
                 yield obj
