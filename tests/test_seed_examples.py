@@ -12,49 +12,17 @@ import sys
 
 import numpy as np
 
+import twin_runs
+from twin_runs import _ENV, assert_same_output
+
 TESTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TESTS)
 EXAMPLES = os.path.join(ROOT, "examples")
 
-# PyTorch's twin: make torchvision importable (its compiled ops are not in the CPU wheel),
-# then run the example as __main__ with its arguments, as `python example.py args` would
-_ON_TORCH = ("import sys, runpy\n"
-             "sys.path.insert(0, {tests!r})\n"
-             "import oracles; oracles.torchvision()\n"
-             "sys.argv = {argv!r}\n"
-             "sys.path.insert(0, {examples!r})\n"
-             "runpy.run_path(sys.argv[0], run_name='__main__')\n")
-# one BLAS thread per process: the two runs share two cores
-_ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
-
 
 def run_both(name, tmp_path, *args):
-    """(ember's stdout, PyTorch's stdout) of examples/<name> run with ``args``, each in its
-    own working directory (the examples write checkpoints there)."""
-    path = os.path.join(EXAMPLES, name)
-    argv = [path, *map(str, args)]
-    (tmp_path / "ember").mkdir()
-    (tmp_path / "torch").mkdir()
-    procs = [subprocess.Popen([sys.executable, "-m", "ember", "run", *argv], cwd=tmp_path / "ember", env=_ENV,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-             subprocess.Popen([sys.executable, "-c", _ON_TORCH.format(tests=TESTS, argv=argv, examples=EXAMPLES)],
-                              cwd=tmp_path / "torch",
-                              env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
-    outs = [p.communicate(timeout=300) for p in procs]
-    for who, p, (out, err) in zip(("ember", "torch"), procs, outs):
-        assert p.returncode == 0, f"{name} failed on {who}:\n{out}\n{err}"
-    return outs[0][0], outs[1][0]
-
-
-def numbers(text):
-    return np.array([float(v) for v in NUMBER.findall(text)])
-
-
-def assert_same_output(e, t, rtol, atol=0.0):
-    """Same words, same layout; numbers equal to ``rtol``/``atol``."""
-    assert NUMBER.sub("#", e) == NUMBER.sub("#", t), f"ember:\n{e}\ntorch:\n{t}"
-    np.testing.assert_allclose(numbers(e), numbers(t), rtol=rtol, atol=atol, err_msg=f"ember:\n{e}\ntorch:\n{t}")
+    """(ember's stdout, PyTorch's stdout) of examples/<name> run with ``args``."""
+    return twin_runs.run_both(os.path.join(EXAMPLES, name), tmp_path, *args)
 
 
 def last(pattern, text):
