@@ -97,6 +97,18 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _out(outs, out_tuple), _out(grads, is_tuple)
 
 
+def _jacobian_times(outputs, inputs, vs, create_graph):
+    """J v for J = d outputs / d inputs, by the double-backward trick: u -> u^T J is linear in
+    a dummy u, so the vjp of that map with v is J v. One entry per output (None: independent)."""
+    dummies = tuple(zeros_like(o).requires_grad_() for o in outputs)
+    g = _grad(outputs, inputs, dummies, create_graph=True, allow_unused=True)
+    pairs = [(gi, vi) for gi, vi in zip(g, vs) if gi is not None]
+    if not pairs:
+        return (None,) * len(outputs)
+    return _grad([p[0] for p in pairs], dummies, [p[1] for p in pairs], create_graph=create_graph,
+                 allow_unused=True)
+
+
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v), by the double-backward trick (see the module docstring)."""
     with enable_grad():
@@ -104,15 +116,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         xs = _prepare(xs, create_graph)
         vs = _vectors(v, xs, is_tuple, "input to the user-provided function is", "jvp")
         outs, out_tuple = _call(func, xs, is_tuple, "jvp")
-        dummies = tuple(zeros_like(o).requires_grad_() for o in outs)
-        g = _grad(outs, xs, dummies, create_graph=True, allow_unused=True)  # u -> u^T J, linear in u
-        pairs = [(gi, vi) for gi, vi in zip(g, vs) if gi is not None]
-        if pairs:
-            jv = _grad([p[0] for p in pairs], dummies, [p[1] for p in pairs], create_graph=create_graph,
-                       allow_unused=True)
-        else:
-            jv = (None,) * len(outs)
-        jv = _fill(jv, outs, strict)
+        jv = _fill(_jacobian_times(outs, xs, vs, create_graph), outs, strict)
     outs = tuple(o if create_graph else o.detach() for o in outs)
     jv = tuple(j if create_graph else j.detach() for j in jv)
     return _out(outs, out_tuple), _out(jv, out_tuple)
@@ -169,32 +173,26 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     return h if is_tuple else h[0][0]
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """(func(inputs), v^T H) for scalar ``func``: a vjp of its gradient."""
+def _hessian_product(func, inputs, v, create_graph, strict, fn, product):
+    """(func(inputs), product(grad f, inputs, v)) for scalar ``func``: vhp and hvp."""
     with enable_grad():
-        xs, is_tuple = _as_tuple(inputs, "inputs", "vhp")
+        xs, is_tuple = _as_tuple(inputs, "inputs", fn)
         xs = _prepare(xs, create_graph)
-        vs = _vectors(v, xs, is_tuple, "input to the user-provided function is", "vhp")
-        out = _scalar_func(func, "vhp")(*xs)
+        vs = _vectors(v, xs, is_tuple, "input to the user-provided function is", fn)
+        out = _scalar_func(func, fn)(*xs)
         g = _fill(_grad(out, xs, create_graph=True, allow_unused=True), xs, strict)
-        res = _fill(_grad(g, xs, vs, create_graph=create_graph, allow_unused=True), xs, strict)
+        res = _fill(product(g, xs, vs), xs, strict)
     return (out if create_graph else out.detach()), _out(tuple(r if create_graph else r.detach() for r in res),
                                                          is_tuple)
+
+
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), v^T H) for scalar ``func``: a vjp of its gradient."""
+    return _hessian_product(func, inputs, v, create_graph, strict, "vhp", lambda g, xs, vs: _grad(
+        g, xs, vs, create_graph=create_graph, allow_unused=True))
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v) for scalar ``func``: the double-backward trick on its gradient."""
-    with enable_grad():
-        xs, is_tuple = _as_tuple(inputs, "inputs", "hvp")
-        xs = _prepare(xs, create_graph)
-        vs = _vectors(v, xs, is_tuple, "input to the user-provided function is", "hvp")
-        out = _scalar_func(func, "hvp")(*xs)
-        g = _fill(_grad(out, xs, create_graph=True, allow_unused=True), xs, strict)
-        dummies = tuple(zeros_like(x).requires_grad_() for x in xs)
-        gu = _grad(g, xs, dummies, create_graph=True, allow_unused=True)  # u -> u^T H
-        pairs = [(a, b) for a, b in zip(gu, vs) if a is not None]
-        res = _grad([p[0] for p in pairs], dummies, [p[1] for p in pairs], create_graph=create_graph,
-                    allow_unused=True) if pairs else (None,) * len(xs)
-        res = _fill(res, xs, strict)
-    return (out if create_graph else out.detach()), _out(tuple(r if create_graph else r.detach() for r in res),
-                                                         is_tuple)
+    return _hessian_product(func, inputs, v, create_graph, strict, "hvp", lambda g, xs, vs: _jacobian_times(
+        g, xs, vs, create_graph))
