@@ -75,6 +75,8 @@ globals().update({k: v for k, v in linalg.TOP_LEVEL.items() if k not in globals(
 from . import amp, backends, multiprocessing  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
+from ._typeinfo import (are_deterministic_algorithms_enabled, can_cast, finfo, iinfo, typename,  # noqa: E402,F401
+                        use_deterministic_algorithms)
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (needs the ops)
 
 from ._safetensors import save_safetensors, load_safetensors  # noqa: E402,F401
