@@ -558,16 +558,29 @@ def _source_coords(out_size, in_size, scale, align_corners, mode):
     if align_corners:
         return dst * ((in_size - 1) / (out_size - 1) if out_size > 1 else 0.0)
     s = (1.0 / scale) if scale else in_size / out_size
-    return np.maximum((dst + 0.5) * s - 0.5, 0.0)
+    src = (dst + 0.5) * s - 0.5
+    return src if mode == "bicubic" else np.maximum(src, 0.0)  # cubic taps clamp one by one instead
+
+
+def _cubic_weights(t, a=-0.75):
+    """The four weights of Keys' cubic convolution kernel (a = -0.75, as PyTorch) for taps at
+    offsets -1, 0, 1, 2 from floor(src), with t = src - floor(src) in [0, 1)."""
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return far(t + 1), near(t), near(1 - t), far(2 - t)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims: 'nearest' picks the source pixel, 'linear'/'bilinear'/'trilinear'
-    blend the two nearest source pixels per dim (a weighted sum, so gradients flow to both)."""
+    blend the two nearest source pixels per dim, 'bicubic' the four nearest with Keys' cubic
+    kernel (weighted sums, so gradients flow back to every source pixel used)."""
     import numpy as np
     from .._tensor import Tensor
-    linear_dims = {"linear": 1, "bilinear": 2, "trilinear": 3}
+    linear_dims = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
     if mode != "nearest" and mode not in linear_dims:
         raise NotImplementedError(f"torch.nn.functional.interpolate(mode='{mode}') is not supported by ember")
     if antialias:
@@ -594,6 +607,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         src = _source_coords(out_sizes[k], in_sizes[k], scales[k], align_corners, mode)
         if mode == "nearest":
             out = out.index_select(dim, Tensor._make(src))
+            continue
+        shape = (-1,) + (1,) * (nd - 1 - k)
+        if mode == "bicubic":
+            base = np.floor(src).astype(np.int64)
+            weights = _cubic_weights(src - base)
+            taps = [out.index_select(dim, Tensor._make(np.clip(base + j, 0, in_sizes[k] - 1))) *
+                    Tensor._make(w.astype(input._data.dtype).reshape(shape)) for j, w in zip((-1, 0, 1, 2), weights)]
+            out = taps[0] + taps[1] + taps[2] + taps[3]
             continue
         i0 = np.floor(src).astype(np.int64)
         i1 = np.minimum(i0 + 1, in_sizes[k] - 1)

@@ -122,3 +122,21 @@ def test_dropout2d_on_2d_input_drops_elements_with_pytorchs_warning():
             results.append(m.nn.functional.dropout2d(m.ones(6, 5), 0.5).numpy())
     assert results[1].shape == (6, 5)
     np.testing.assert_array_equal(results[0], results[1])
+
+
+@pytest.mark.parametrize("kw", [dict(scale_factor=2), dict(size=(9, 4)), dict(scale_factor=1.7, align_corners=True),
+                                dict(size=(3, 11), align_corners=False), dict(scale_factor=(0.6, 2.5))])
+def test_bicubic_interpolation_matches_pytorch(kw):
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 7)).astype(np.float32)
+    outs = []
+    for m in (torch, ember):
+        t = m.from_numpy(x.copy()).requires_grad_()
+        y = m.nn.functional.interpolate(t, mode="bicubic", **kw)
+        (y * y).sum().backward()
+        outs.append((y.detach().numpy(), t.grad.numpy()))
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(outs[1][1], outs[0][1], rtol=1e-5, atol=2e-5)
+    x64 = ember.from_numpy(x[:1, :1].astype(np.float64)).requires_grad_()
+    assert ember.autograd.gradcheck(lambda t: ember.nn.functional.interpolate(t, mode="bicubic", **kw), (x64,))
+    up = ember.nn.Upsample(scale_factor=2, mode="bicubic")
+    assert repr(up) == repr(torch.nn.Upsample(scale_factor=2, mode="bicubic"))
