@@ -824,7 +824,8 @@ def _check_norm_input(a, dims, p):
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """The vector p-norm of ``input`` over ``dim`` (all dims by default). ``p`` is a number,
-    ``inf``/``-inf``, or ``'fro'`` (the 2-norm of the flattened dims)."""
+    ``inf``/``-inf``, ``'fro'`` (the 2-norm of the flattened dims) or ``'nuc'`` (the sum of
+    the singular values of the matrices over two dims)."""
     a = input._data
     if dtype is not None:
         d = _dtype.to_dtype(dtype)
@@ -837,9 +838,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
         p = 2
     elif isinstance(p, str):
-        if p == "nuc":
-            raise NotImplementedError("torch.norm(p='nuc'): the nuclear norm needs singular values "
-                                      "(torch.linalg.matrix_norm), which ember does not have yet")
+        if p == "nuc":  # the sum of singular values: linalg's matrix norm over two dims
+            from ..linalg import matrix_norm
+            return _out(matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else dim, keepdim=keepdim), out)
         raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     if dtype is not None and a.dtype != d.np:
         from .pointwise import _cast

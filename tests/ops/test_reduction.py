@@ -293,3 +293,17 @@ def test_errors_match_torch(fn):
     x = np.arange(6.).reshape(2, 3)
     t, e = _error(lambda: fn(torch, torch.tensor(x))), _error(lambda: fn(ember, ember.tensor(x)))
     assert t is not None and e == t
+
+
+def test_nuclear_norm_is_the_sum_of_singular_values_like_pytorch():
+    x = np.random.default_rng(0).standard_normal((3, 4, 5))
+    results = []
+    for m in (torch, ember):
+        t = m.from_numpy(x.copy()).requires_grad_()
+        a, b = m.norm(t[0], p="nuc"), m.norm(t, p="nuc", dim=(1, 2))
+        c = m.norm(t, p="nuc", dim=(0, 2), keepdim=True)
+        (a + b.sum() + c.sum()).backward()
+        results.append([a.detach().numpy(), b.detach().numpy(), c.detach().numpy(), t.grad.numpy()])
+    for e, t in zip(*results[::-1]):
+        assert e.shape == t.shape
+        np.testing.assert_allclose(e, t, rtol=1e-10)
