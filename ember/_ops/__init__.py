@@ -5,9 +5,10 @@ names of the ``torch.*`` functions to their implementations, for ``ember/__init_
 """
 from . import (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
                pooling, padding, norm, embedding, ctc, activation, more_math, aliases)
+from . import spatial
 
 _FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-             pooling, padding, norm, embedding, ctc, activation, more_math, aliases)
+             pooling, padding, norm, embedding, ctc, activation, more_math, aliases, spatial)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

@@ -127,7 +127,7 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
                                f"but got: padding ({lo}, {hi}) at dimension {d} of input {list(input.shape)}")
         if mode == "circular" and (lo > size or hi > size):
-            raise ValueError("Padding value causes wrapping around more than once.")
+            raise RuntimeError("Padding value causes wrapping around more than once.")
     return _index_pad_class(mode, dims).apply(input, pairs, mode)
 
 

@@ -455,17 +455,25 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding patches as columns: (N, C, H, W) -> (N, C * kh * kw, L)."""
-    if input.dim() != 4:
-        raise NotImplementedError(f"Input Error: Only 4D input Tensors are supported (got {input.dim()}D)")
+    if input.dim() < 3:  # PyTorch fails while indexing the missing dims
+        d = max(input.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-d}, {d - 1}], but got {input.dim()})")
+    if input.dim() not in (3, 4):
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
+    if input.dim() == 3:  # unbatched (C, H, W): a batch of one
+        return unfold(input.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
     t = _conv.tuple_n
     return _conv.Im2Col.apply(input, t(kernel_size, 2), t(dilation, 2), t(padding, 2), t(stride, 2))
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Sum columns of patches back into an image (the adjoint of ``unfold``)."""
-    if input.dim() != 3:
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
-                                  f"(got {input.dim()}D)")
+    if input.dim() not in (2, 3):
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
+    if input.dim() == 2:  # unbatched (C * kh * kw, L): a batch of one
+        return fold(input.unsqueeze(0), output_size, kernel_size, dilation, padding, stride).squeeze(0)
     t = _conv.tuple_n
     return _conv.Col2Im.apply(input, t(output_size, 2), t(kernel_size, 2), t(dilation, 2), t(padding, 2),
                               t(stride, 2))
@@ -649,6 +657,15 @@ def pixel_unshuffle(input, downscale_factor):
     n = len(lead)
     x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
     return x.reshape(*lead, c * r * r, h // r, w // r)
+
+from .._ops.spatial import affine_grid, grid_sample, pdist  # noqa: E402,F401
+from ._more_losses import (  # noqa: E402,F401
+    multi_margin_loss, multilabel_margin_loss, triplet_margin_with_distance_loss)
+
+from ._functional_layers import (dropout3d, feature_alpha_dropout, channel_shuffle,  # noqa: E402,F401
+                                 native_channel_shuffle, upsample_nearest, upsample_bilinear, rms_norm,
+                                 local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, rrelu, rrelu_,
+                                 gumbel_softmax)
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch.nn.functional")

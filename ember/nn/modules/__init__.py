@@ -22,3 +22,13 @@ from .activation_attention import MultiheadAttention  # noqa: F401
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,  # noqa: F401
                           TransformerDecoderLayer)
 from .extra import PReLU, Upsample, PixelShuffle, PixelUnshuffle, DataParallel  # noqa: F401
+from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,  # noqa: F401
+                      ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                      ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d)
+from .more_losses import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss,  # noqa: F401
+                          NLLLoss2d, AdaptiveLogSoftmaxWithLoss)
+from .more_layers import (Fold, Unfold, Dropout3d, FeatureAlphaDropout, Softmax2d, UpsamplingNearest2d,  # noqa: F401
+                          UpsamplingBilinear2d, ChannelShuffle, RMSNorm, LocalResponseNorm, LPPool1d, LPPool2d,
+                          LPPool3d, RReLU)
+from .more_layers import (LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d,  # noqa: F401
+                          LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d)
