@@ -14,13 +14,15 @@ The checks run ember only; that the numbers equal PyTorch's is what tests/ verif
 that needs a network (``download=True``) is replaced by one that inspects the signature.
 """
 import contextlib
-import difflib
 import io
 import os
 import pathlib
 import sys
 import tempfile
 import warnings
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))  # docs/_generated.py, when run by path
+from _generated import write_or_check  # noqa: E402
 
 OUT = pathlib.Path(__file__).with_name("coverage.md")
 
@@ -448,18 +450,7 @@ def render():
 
 
 def main(argv):
-    text = render()
-    if "--check" in argv:
-        old = OUT.read_text() if OUT.exists() else ""
-        if old != text:
-            print(f"{OUT} is out of date: run python docs/gen_coverage.py")
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                       "committed", "generated"))
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT}")
-    return 0
+    return write_or_check(OUT, render(), argv, "gen_coverage.py")
 
 
 if __name__ == "__main__":

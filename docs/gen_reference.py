@@ -11,7 +11,6 @@ script splits each docstring into those three parts; an op whose docstring (or w
 class's docstring) states no derivative is shown as such and listed by ``missing_derivatives``.
 """
 import ast
-import difflib
 import functools
 import inspect
 import pathlib
@@ -21,6 +20,9 @@ import sys
 from ember._ops import _FAMILIES
 import ember.linalg
 from ember.linalg import _functions as _linalg_functions
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))  # docs/_generated.py, when run by path
+from _generated import write_or_check  # noqa: E402
 
 # (section title, the module whose Functions it documents, the PyTorch functions they serve)
 SECTIONS = [(m.__name__.rsplit(".", 1)[1], m, [f"torch.{n}" for n in m.__all__]) for m in _FAMILIES] + [
@@ -224,21 +226,11 @@ def render():
 
 
 def main(argv):
-    text = render()
-    if "--check" in argv:
-        old = OUT.read_text() if OUT.exists() else ""
-        if old != text:
-            print(f"{OUT} is out of date: run python docs/gen_reference.py")
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                       "committed", "generated"))
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT}")
+    status = write_or_check(OUT, render(), argv, "gen_reference.py")
     missing = missing_derivatives()
-    if missing:
+    if missing and "--check" not in argv:
         print("ops whose docstrings state no derivative:", ", ".join(missing))
-    return 0
+    return status
 
 
 if __name__ == "__main__":
