@@ -383,6 +383,10 @@ class Tensor:
         return bool(self._data.reshape(()).item())
 
     def __float__(self):
+        if self._requires_grad and self.grad_fn is not None:  # PyTorch warns here (not for leaves)
+            import warnings
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                          "Consider using tensor.detach() first.", stacklevel=2)
         return self._scalar(float)
 
     def __int__(self):

@@ -323,3 +323,13 @@ def test_in_place_on_an_expanded_tensor_raises_pytorchs_error():
                       lambda: m.ones(3).expand(2, 3).copy_(m.zeros(2, 3)), lambda: m.ones(3).expand(2, 3).clamp_(0, 1)):
             with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
                 write()
+
+
+def test_float_of_a_non_leaf_that_requires_grad_warns_like_pytorch():
+    for m in (torch, ember):
+        with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True to a scalar"):
+            assert float(m.ones(1, requires_grad=True) * 2) == 2.0
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert float(m.ones((), requires_grad=True)) == 1.0 and (m.ones(1, requires_grad=True) * 2).item() == 2.0
