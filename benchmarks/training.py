@@ -95,7 +95,8 @@ def peak_memory(framework, name):
     the process holds right after the import (MiB). The kernel's high-water mark is reset
     first (``/proc/self/clear_refs``), so the import's own peak does not count."""
     m = __import__(framework)
-    m.set_num_threads(1) if framework == "torch" else None
+    if framework == "torch":
+        m.set_num_threads(1)
     before = _status_kib("VmRSS")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")

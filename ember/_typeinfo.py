@@ -42,14 +42,10 @@ class iinfo:
         return f"iinfo(min={_g(self.min)}, max={_g(self.max)}, dtype={self.dtype})"
 
 
-_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
-
-
 def can_cast(from_, to):
     """Whether PyTorch's type promotion allows an in-place result of dtype ``from_`` to be
     written into ``to``: never from a higher category (float -> integer, integer -> bool)."""
-    a, b = _dtype.to_dtype(from_), _dtype.to_dtype(to)
-    return _KIND_ORDER[a.np.kind] <= _KIND_ORDER[b.np.kind]
+    return _dtype.to_dtype(from_)._category <= _dtype.to_dtype(to)._category
 
 
 def typename(obj):

@@ -3,7 +3,6 @@ pickle by value (their NumPy arrays), so no shared-memory reductions need regist
 ``DataLoader`` workers move batches through shared memory on their own."""
 import multiprocessing as _mp
 from multiprocessing import *  # noqa: F401,F403
-from multiprocessing import get_all_start_methods, get_context, get_start_method, set_start_method  # noqa: F401
 
 
 def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):

@@ -40,12 +40,12 @@ def normalize_dims(dim, ndim):
 
 
 def quick_float_op(ufunc, a, b):
-    """``ufunc(a, b)`` for a float tensor ``a`` when nothing is recorded (inside backward,
-    under ``no_grad``) and ``b`` is a tensor of the same dtype or a Python number: there
-    NumPy's broadcasting and result dtype are PyTorch's, so the op machinery (promotion,
-    graph wiring) can be skipped. None when the general path is needed: a graph to record,
-    mixed dtypes, integers, or shapes that do not broadcast (for PyTorch's error)."""
-    if _grad[0] or a.__class__ is not Tensor:
+    """``ufunc(a, b)`` for a float tensor ``a`` and ``b`` a tensor of the same dtype or a
+    Python number, for callers that record nothing (grad mode off: inside backward, under
+    ``no_grad``): there NumPy's broadcasting and result dtype are PyTorch's, so the op
+    machinery (promotion, graph wiring) can be skipped. None when the general path is
+    needed: mixed dtypes, integers, or shapes that do not broadcast (for PyTorch's error)."""
+    if a.__class__ is not Tensor:
         return None
     x = a._data
     if x.dtype.kind != "f":

@@ -10,6 +10,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import methods
+from .shape import SqueezeInPlace, UnsafeView, as_view, reshape, unsqueeze
 
 
 def _same_dtype(a, b, name):
@@ -139,14 +140,12 @@ def matmul(input, other, *, out=None):
     elif ad == 2 and bd == 1:
         r = Mv.apply(input, other)
     elif ad == 1 and bd == 2:  # (k) @ (k, n): a one-row mm, its row dim squeezed away, as PyTorch does
-        from .shape import SqueezeInPlace, as_view, unsqueeze
         r = Mm.apply(unsqueeze(input, 0), other)
         r = as_view(SqueezeInPlace.apply(r, (0,)), r)
     elif ad > 2 and bd == 2:
         # (..., m, k) @ (k, n): fold the batch dims into the rows, as PyTorch does. One BLAS
         # call instead of one per batch entry, and dB = A^T dC then sums over the batch
         # inside that one product instead of making a (batch, k, n) gradient to reduce.
-        from .shape import UnsafeView, reshape
         r = Mm.apply(reshape(input, (-1, ka)), other)
         r = UnsafeView.apply(r, input._data.shape[:-1] + other._data.shape[-1:])
     else:
@@ -391,7 +390,7 @@ def _explicit(equation, n_ops, shapes):
         ins, out = eq, None
     terms = ins.split(",")
     if len(terms) != n_ops:
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if n_ops > len(terms) else "einsum(): fewer operands were provided than specified in the "
                            "equation")
     used = set(c for c in eq if c.isalpha())

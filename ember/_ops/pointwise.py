@@ -11,7 +11,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import (binary_arrays, methods, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
-                    quick_float_op)
+                    quick_float_op, _grad)
 
 
 def _float_array(t):
@@ -154,7 +154,7 @@ class Neg(Function):
 
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and type promotion."""
-    if alpha == 1 and out is None:
+    if not _grad[0] and alpha == 1 and out is None:  # nothing to record: the short road
         r = quick_float_op(np.add, input, other)
         if r is not None:
             return r
@@ -163,7 +163,7 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
-    if alpha == 1 and out is None:
+    if not _grad[0] and alpha == 1 and out is None:
         r = quick_float_op(np.subtract, input, other)
         if r is not None:
             return r
@@ -180,7 +180,7 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     """Elementwise product."""
-    if out is None:
+    if not _grad[0] and out is None:
         r = quick_float_op(np.multiply, input, other)
         if r is not None:
             return r
