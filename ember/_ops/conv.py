@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from . import conv_flat
 from .._dtype import type_word
 from ..autograd.function import Function
 
@@ -52,12 +53,15 @@ def _pad(x, padding):
     return pad_spatial(x, [(p, p) for p in padding]) if any(padding) else x
 
 
-def windows(xp, kernel, stride, dilation, out=None):
+def windows(xp, kernel, stride, dilation, out=None, limit=None):
     """A strided view (N, C, *kernel, *out) of every kernel-sized patch of padded ``xp``: moving
-    one step along a kernel dim moves ``dilation`` elements, along an output dim ``stride``."""
+    one step along a kernel dim moves ``dilation`` elements, along an output dim ``stride``.
+    ``out`` defaults to every position the kernel fits at, at most ``limit`` per dim."""
     if out is None:
         out = tuple((size - d * (k - 1) - 1) // s + 1
                     for size, k, s, d in zip(xp.shape[2:], kernel, stride, dilation))
+        if limit is not None:
+            out = tuple(map(min, out, limit))
     st = xp.strides
     return np.lib.stride_tricks.as_strided(
         xp, xp.shape[:2] + tuple(kernel) + tuple(out),
@@ -65,14 +69,14 @@ def windows(xp, kernel, stride, dilation, out=None):
         writeable=False)
 
 
-def im2col(x, kernel, stride, padding, dilation, groups):
+def im2col(x, kernel, stride, padding, dilation, groups, limit=None):
     """``cols`` of shape (N, G, C/G * prod(kernel), prod(out)) and the output size ``out``:
     for each sample, one column per output position holding its patch. The layout is the
     windows' own order, so building it is one sequential copy, and each sample's product
     W (O, C k) @ cols (C k, positions) lands in (N, O, positions) order, which is already
-    the (N, O, *out) output: no transposed copy on either side."""
+    the (N, O, *out) output: no transposed copy on either side. ``limit`` caps ``out``."""
     nd = len(kernel)
-    win = windows(_pad(x, padding), kernel, stride, dilation)
+    win = windows(_pad(x, padding), kernel, stride, dilation, limit=limit)
     n, c = win.shape[:2]
     out = win.shape[2 + nd:]
     return win.reshape(n, groups, (c // groups) * math.prod(kernel), math.prod(out)), out
@@ -95,16 +99,20 @@ def col2im(cols, shape, kernel, stride, padding, dilation):
 
 
 def _conv_np(x, w, stride, padding, dilation, groups):
-    """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out)."""
+    """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out), and the
+    patches (cols, out) it was computed from (the weight gradient needs them again)."""
     o = w.shape[0]
-    cols, out = im2col(x, w.shape[2:], stride, padding, dilation, groups)
-    y = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, O/G, positions)
-    return y.reshape((x.shape[0], o) + out)
+    patches = im2col(x, w.shape[2:], stride, padding, dilation, groups)
+    y = np.matmul(w.reshape(groups, o // groups, -1), patches[0])  # (N, G, O/G, positions)
+    return y.reshape((x.shape[0], o) + patches[1]), patches
 
 
 def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
     """y = conv_transpose(x, W): x (N, Cin, *size), W (Cin, Cout/G, *kernel): the adjoint of
-    conv with the same W, i.e. col2im(W^T x)."""
+    conv with the same W, i.e. col2im(W^T x); stride 1 takes conv_flat's whole-row adds."""
+    flat = conv_flat.plan(x, w, stride, dilation, output_padding, groups)
+    if flat is not None:
+        return conv_flat.conv_transpose(x, w, flat, padding)
     n, cin = x.shape[:2]
     size, kernel, cout_g = x.shape[2:], w.shape[2:], w.shape[1]
     out = tuple((L - 1) * s - 2 * p + d * (k - 1) + op + 1
@@ -116,15 +124,20 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
 
 
 _STACK_LIMIT = 1 << 22  # elements: per-sample weight gradients stacked before summing, at most 16 MB in float32
+# The forward keeps its patch matrix for the weight gradient when it is at most this many bytes:
+# that saves building it twice, and larger ones (big images) are rebuilt to keep memory low.
+_KEEP_COLS_BYTES = 1 << 25
 
 
-def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
+def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups, patches=None):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
-    summed over the samples: dW = sum_n b_n cols_n^T."""
+    summed over the samples: dW = sum_n b_n cols_n^T (``patches``: im2col of a, if at hand)."""
     o, n = wshape[0], a.shape[0]
     if n == 0:
         return np.zeros(wshape, b.dtype)
-    cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups)
+    # a strided conv drops trailing positions of ``a`` (b is smaller: cut it), and a transposed
+    # conv's output_padding adds positions b has no gradient for (limit the windows to b)
+    cols, out = patches or im2col(a, wshape[2:], stride, padding, dilation, groups, b.shape[2:])
     bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
     colsT = cols.swapaxes(-1, -2)
     if n * bm.shape[2] * colsT.shape[3] * groups <= _STACK_LIMIT:
@@ -148,10 +161,13 @@ class Convolution(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, stride, padding, dilation, transposed, output_padding, groups):
+        ctx.patches = None
         if transposed:
             y = _conv_transpose_np(x._data, w._data, stride, padding, output_padding, dilation, groups)
         else:
-            y = _conv_np(x._data, w._data, stride, padding, dilation, groups)
+            y, patches = _conv_np(x._data, w._data, stride, padding, dilation, groups)
+            if ctx.needs_input_grad[1] and patches[0].nbytes <= _KEEP_COLS_BYTES:
+                ctx.patches = patches
         if b is not None:
             y += b._data.reshape((1, -1) + (1,) * len(stride))
         ctx.save_for_backward(x, w)
@@ -166,16 +182,25 @@ class Convolution(Function):
         gx = gw = gb = None
         if nx:
             if transposed:
-                gx = Convolution.apply(g, w, None, stride, padding, dilation, False, (0,) * len(stride), groups)
+                gx = _cut_to(Convolution.apply(g, w, None, stride, padding, dilation, False, (0,) * len(stride), groups), x)
             else:
                 op = _fit_output_padding(x, g, w, stride, padding, dilation)
                 gx = Convolution.apply(g, w, None, stride, padding, dilation, True, op, groups)
         if nw:
             gw = ConvWeight.apply(g, x, tuple(w._data.shape), stride, padding, dilation, groups) if transposed \
-                else ConvWeight.apply(x, g, tuple(w._data.shape), stride, padding, dilation, groups)
+                else ConvWeight.apply(x, g, tuple(w._data.shape), stride, padding, dilation, groups, ctx.patches)
         if nb and has_bias:
             gb = g.sum((0,) + tuple(range(2, g.dim())))
         return gx, gw, gb, None, None, None, None, None, None
+
+
+def _cut_to(t, like):
+    """``t`` cut to ``like``'s spatial size: a transposed convolution whose output_padding is
+    at least its stride (possible when dilated) has output positions no input position reaches,
+    and the convolution back over them yields those extra positions."""
+    if t.shape[2:] == like.shape[2:]:
+        return t
+    return t[_ALL2 + tuple(slice(0, s) for s in like.shape[2:])]
 
 
 def _fit_output_padding(x, g, w, stride, padding, dilation):
@@ -192,10 +217,10 @@ class ConvWeight(Function):
     _backward_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, wshape, stride, padding, dilation, groups):
+    def forward(ctx, a, b, wshape, stride, padding, dilation, groups, patches=None):
         ctx.save_for_backward(a, b)
         ctx.params = (stride, padding, dilation, groups)
-        return _conv_weight_np(a._data, b._data, wshape, stride, padding, dilation, groups)
+        return _conv_weight_np(a._data, b._data, wshape, stride, padding, dilation, groups, patches)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -208,8 +233,8 @@ class ConvWeight(Function):
             ga = Convolution.apply(b, ggw, None, stride, padding, dilation, True, op, groups)
         if nb:
             # conv(a, .) has exactly b's size: b is the gradient of that very convolution's output
-            gb = Convolution.apply(a, ggw, None, stride, padding, dilation, False, (0,) * len(stride), groups)
-        return ga, gb, None, None, None, None, None
+            gb = _cut_to(Convolution.apply(a, ggw, None, stride, padding, dilation, False, (0,) * len(stride), groups), b)
+        return ga, gb, None, None, None, None, None, None
 
 
 # --- nn.functional entry points ------------------------------------------------------------------

@@ -32,9 +32,13 @@ OPS = [
         S(A(2, 3, 4, 5), A(3, 2, 3, 3), A(2)),
         S(A(1, 4, 3, 3), A(4, 3, 3, 3), A(6), stride=2, padding=1, output_padding=1, groups=2),
         S(A(1, 2, 3, 4), A(2, 2, 2, 3), None, stride=(2, 3), dilation=2),
+        # stride 1: conv_flat's whole-row adds, with dilation, padding and output_padding
+        S(A(2, 3, 5, 6), A(3, 2, 3, 2), A(2), padding=(2, 1), dilation=2, output_padding=1),  # op >= stride
+        S(A(1, 2, 4, 4, noncontig=True), A(2, 3, 1, 1), None, output_padding=0),
     ], gradgradcheck=True),
     OpInfo("conv_transpose1d", lambda m, x, w, b=None, **k: F(m).conv_transpose1d(x, w, b, **k), samples=[
         S(A(2, 3, 5), A(3, 2, 3), A(2), stride=2, padding=1, output_padding=1),
+        S(A(2, 3, 5), A(3, 2, 3), None, padding=2, dilation=3, output_padding=2),
     ]),
     OpInfo("max_pool2d", lambda m, x, **k: F(m).max_pool2d(x, **k), samples=[
         S(A(2, 3, 8, 8, distinct=True), kernel_size=2),
@@ -127,3 +131,18 @@ def test_empty_batch_convolutions_have_gradients_like_pytorch():
             y.sum().backward()
             assert tuple(x.grad.shape) == (0, 3, 5, 5) and layer.weight.grad.abs().sum().item() == 0
             assert tuple(y.shape) == ((0, 4, 3, 3) if y.shape[-1] == 3 else (0, 4, 11, 11))
+
+
+def test_transposed_conv_with_output_padding_past_the_stride_differentiates_twice():
+    """Dilation allows output_padding >= stride; the positions it adds have no input behind
+    them, so every gradient (first and second order) is cut back to the input's size."""
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((3, 2, 3, 2))
+    got = {}
+    for m in (torch, ember):
+        xt, wt = m.tensor(x, requires_grad=True), m.tensor(w, requires_grad=True)
+        y = F(m).conv_transpose2d(xt, wt, padding=(2, 1), dilation=2, output_padding=1)
+        gw, = m.autograd.grad((y ** 2).sum(), wt, create_graph=True)
+        got[m] = (y.detach().numpy(), gw.detach().numpy(), m.autograd.grad((gw ** 2).sum(), xt)[0].numpy())
+    for a, b in zip(got[ember], got[torch]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
