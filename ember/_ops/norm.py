@@ -41,21 +41,28 @@ class Normalize(Function):
         a = x._data
         xs = a.reshape(stat_shape)
         if stats is None:
+            # two passes, as PyTorch: the mean, then the mean square of the deviations d
+            # (einsum sums d * d without forming it, in float32 at least); d then becomes y in place
             mean = xs.mean(dims, keepdims=True)
-            var = xs.var(dims, keepdims=True)
+            d = xs - mean
+            axes = list(range(xs.ndim))
+            var = np.einsum(d, axes, d, axes, [i for i in axes if i not in dims],
+                            dtype=np.float32 if a.dtype == np.float16 else None).reshape(mean.shape)
+            var /= xs.size // mean.size
         else:
             mean, var = (s.reshape(param_shape) for s in stats)
+            d = xs - mean.astype(a.dtype, copy=False)
         rstd = 1.0 / np.sqrt(var + eps)
         if mean.shape == tuple(param_shape):
-            # batch norm: one scale and one shift per channel, y = x * alpha + beta with
-            # alpha = r * weight and beta = bias - mean * alpha (two passes over x, as PyTorch)
+            # batch norm: one scale per channel, y = d * alpha + bias with alpha = r * weight
             alpha = rstd if weight is None else rstd * weight._data.reshape(param_shape)
-            beta = -mean * alpha if bias is None else bias._data.reshape(param_shape) - mean * alpha
-            y = xs * alpha.astype(a.dtype, copy=False)
-            y += beta.astype(a.dtype, copy=False)
-            y = y.reshape(a.shape)
+            d *= alpha.astype(a.dtype, copy=False)
+            if bias is not None:
+                d += bias._data.reshape(param_shape).astype(a.dtype, copy=False)
+            y = d.reshape(a.shape)
         else:
-            y = ((xs - mean) * rstd).reshape(a.shape).astype(a.dtype, copy=False)
+            d *= rstd.astype(a.dtype, copy=False)
+            y = d.reshape(a.shape)
             if weight is not None:
                 y = y * weight._data.reshape(param_shape)
             if bias is not None:
@@ -114,7 +121,7 @@ def _first_order_backward(ctx, x, w, g):
     # batch norm: the weight is one number per group, so sum dL/dy and scale afterwards
     bn_like = mean.shape == tuple(param_shape)
     if w is None or bn_like:
-        t1 = gd.sum(dims, keepdims=True)
+        t1 = np.einsum(gd, list(range(a.ndim)), keep).reshape(mean.shape)  # sum(dL/dy)
         t2 = np.einsum(gd, list(range(a.ndim)), a, list(range(a.ndim)), keep).reshape(t1.shape)  # sum(dL/dy x)
         wk = 1.0 if w is None else w._data.reshape(mean.shape)
         s1, s2, gy, scale = t1 * wk, t2 * wk, gd, r * wk

@@ -105,3 +105,18 @@ def test_functional_norms_with_either_affine_parameter(which, affine):
         results.append([y.detach().numpy(), t.grad.numpy()] + [p.grad.numpy() for p in (wt, bt) if p is not None])
     for e, t in zip(results[1], results[0]):
         np.testing.assert_allclose(e, t, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_norms_of_large_offset_data_in_low_precision(dtype):
+    """Mean 100 and spread 30: the variance must come from deviations, summed in at least
+    float32 (half-precision squares overflow their own type)."""
+    x = np.random.default_rng(0).standard_normal((8, 4, 30, 30)) * 30 + 100
+    out = {}
+    for m in (torch, ember):
+        t = m.tensor(x).to(getattr(m, dtype))
+        out[m] = [F.float().numpy() for F in (m.nn.functional.batch_norm(t, None, None, training=True),
+                                              m.nn.functional.layer_norm(t, (30, 30)),
+                                              m.nn.functional.group_norm(t, 2))]
+    for a, b in zip(out[ember], out[torch]):
+        np.testing.assert_allclose(a, b, atol=2e-2 if dtype == "float16" else 1e-4)
