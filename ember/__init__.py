@@ -4,6 +4,10 @@ Use it as ``import ember as torch``: this module is the ``torch`` namespace.
 """
 __version__ = "0.1.0"
 
+from ._warnings import silence_float_warnings as _silence_float_warnings
+
+_silence_float_warnings()  # NumPy's overflow/invalid-value warnings, which PyTorch does not give
+
 from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64, half,  # noqa: F401
                      float, double, short, int, long, get_default_dtype, set_default_dtype, promote_types,
                      result_type)

@@ -132,6 +132,32 @@ def _with_scalar(x, s, t, scalar):
     return x.astype(rt, copy=False), s
 
 
+# the C++ type each dtype is stored as: PyTorch names it when a number does not fit
+_CPP_TYPE = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t", "uint8": "uint8_t",
+             "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def check_scalar(value, np_dtype, name=None):
+    """PyTorch's RuntimeError when a number written into a tensor (fill, full, masked_fill,
+    clamp bounds, setitem) does not fit its dtype: for a float type, finite values past its
+    largest (infinities and NaN fit); for an integer type, any float that is not finite, and
+    values out of range, where an unsigned type also takes -max..-1 (they wrap around).
+    ``name``: the type's name in the message (default the C++ type, as ``fill_`` says it).
+    Returns the value as a NumPy scalar of ``np_dtype`` (anything but a number unchanged)."""
+    if value.__class__ not in (int, float) or np_dtype.kind == "b":
+        return value
+    if np_dtype.kind == "f":
+        fits = value != value or abs(value) == float("inf") or abs(value) <= float(np.finfo(np_dtype).max)
+    elif value != value or abs(value) == float("inf"):
+        fits = False
+    else:
+        info = np.iinfo(np_dtype)
+        fits = -info.max <= value <= info.max if np_dtype.kind == "u" else info.min <= value <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {name or _CPP_TYPE[np_dtype.name]} without overflow")
+    return np.array(value).astype(np_dtype)[()]
+
+
 def _fits(np_dtype, v):
     info = np.iinfo(np_dtype)
     return info.min <= v <= info.max

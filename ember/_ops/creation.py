@@ -46,6 +46,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return _finish(arr, requires_grad)
     arr = _from_python(data)
     target = _dtype.to_dtype(dtype).np if dtype is not None else _infer_np_dtype(arr)
+    if target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
+        # into an integer type every value must fit (into a float type, tensor() lets values
+        # overflow to inf, unlike fill_); NaN fails, and min and max bound the rest
+        for v in (np.nan,) if np.isnan(arr).any() else (arr.min(), arr.max()):
+            check_scalar(v.item() if isinstance(v, np.generic) else v, target, target.name)
     return _finish(arr.astype(target, copy=arr.dtype != target), requires_grad)
 
 
@@ -118,7 +123,10 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     default = _dtype.scalar_dtype(fill_value).np
-    return _factory(lambda s, d: np.full(s, fill_value, d), (size,), dtype, device, requires_grad, default)
+
+    def fill(shape, d):
+        return np.full(shape, check_scalar(fill_value, np.dtype(d)), d)
+    return _factory(fill, (size,), dtype, device, requires_grad, default)
 
 
 def _like(fill, input, dtype, requires_grad, device):
@@ -281,5 +289,5 @@ LEGACY_TYPES = {v: _legacy(v, _dtype._BY_NAME[k]) for k, v in _LEGACY_NAMES.item
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
            "ones_like", "empty_like", "full_like", "arange", "range", "linspace", "logspace", "eye"]
 
-from ._util import methods  # noqa: E402
+from ._util import check_scalar, methods  # noqa: E402
 methods(new_tensor, new_zeros, new_ones, new_empty, new_full)

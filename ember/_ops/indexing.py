@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import methods, normalize_dim, apply_inplace, binary_arrays, write_into
+from ._util import methods, normalize_dim, apply_inplace, binary_arrays, check_scalar, write_into
 from .shape import as_view
 
 
@@ -234,6 +234,7 @@ def setitem(self, index, value):
                                f"to indexing result of shape {list(target_shape)}") from None
     elif not isinstance(value, (int, float, bool, np.number, np.bool_)):
         value = Tensor._make(np.asarray(value, self._data.dtype))
+    check_scalar(value, self._data.dtype)
     apply_inplace(self, _put, idx, value)
 
 
@@ -558,6 +559,7 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"The size of tensor a ({input._data.shape[-1] if input._data.ndim else 1}) must match the "
                            f"size of tensor b ({mask._data.shape[-1]}) at non-singleton dimension "
                            f"{max(input._data.ndim, mask._data.ndim) - 1}") from None
+    check_scalar(value, input._data.dtype)
     return MaskedFill.apply(input, mask, value)
 
 
@@ -624,6 +626,9 @@ def where(condition, input=None, other=None, *, out=None):
                            f"{_dtype.type_word(condition._data.dtype)}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = Tensor._make(np.asarray(input, _dtype.result_type(input, other).np))
+    rt = _dtype.result_type(input, other).np
+    check_scalar(input, rt)
+    check_scalar(other, rt)
     return Where.apply(condition, input, other)
 
 

@@ -206,7 +206,8 @@ class I0(_UnaryForward, Function):
     the series sum (x/2)^2k / (k!)^2 term by term gives sum (x/2)^(2k-1) / ((k-1)! k!) = I_1."""
 
     _backward_name = "I0Backward0"
-    _f = staticmethod(lambda x: _bessel_i(0, x))
+    # PyTorch's Chebyshev evaluation gives NaN at +-inf, where the series gives inf
+    _f = staticmethod(lambda x: np.where(np.isinf(x), np.nan, _bessel_i(0, x)))
 
     @staticmethod
     def backward(ctx, grad):

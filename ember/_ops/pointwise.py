@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import (binary_arrays, methods, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
+from ._util import (binary_arrays, check_scalar, methods, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
                     quick_float_op, _grad)
 
 
@@ -481,7 +481,7 @@ class Fill(Function):
 
     @staticmethod
     def forward(ctx, x, value):
-        v = value._data if isinstance(value, Tensor) else value
+        v = value._data if isinstance(value, Tensor) else check_scalar(value, x._data.dtype)
         return np.full(x._data.shape, v, x._data.dtype)
 
     @staticmethod
@@ -649,8 +649,16 @@ _STEP = {  # piecewise-constant functions: zero gradient, integers stay integers
     "floor": (np.floor, "y = floor x: a step function, so dy/dx = 0 wherever it exists."),
     "ceil": (np.ceil, "y = ceil x.   dy/dx = 0."),
     "trunc": (np.trunc, "y = trunc x (toward zero).   dy/dx = 0."),
-    "sign": (np.sign, "y = sign x.   dy/dx = 0 (PyTorch takes 0 at 0 too)."),
+    "sign": (lambda a: _sign(a), "y = sign x.   dy/dx = 0 (PyTorch takes 0 at 0 too)."),
 }
+
+
+def _sign(a):
+    """np.sign, but NaN gives 0 as in PyTorch ((0 < x) - (x < 0) is 0 for NaN)."""
+    y = np.sign(a)
+    if y.dtype.kind == "f":
+        y = np.where(np.isnan(y), y.dtype.type(0), y)
+    return y
 
 _UNARY_CLASSES = {}
 for _name, (_f, _d, _doc) in _UNARY.items():
@@ -830,6 +838,8 @@ class Clamp(Function):
         a = x._data
         if a.dtype.kind in "iub" and (isinstance(lo, float) or isinstance(hi, float)):
             a = a.astype(_dtype.get_default_dtype().np)
+        check_scalar(lo, a.dtype)
+        check_scalar(hi, a.dtype)
         ctx.save_for_backward(x)
         ctx.bounds = (lo, hi)
         y = a
@@ -994,15 +1004,49 @@ def atan2(input, other, *, out=None):
 arctan2 = atan2
 
 
+class Hypot(Function):
+    """y = sqrt(a^2 + b^2), computed without squaring (np.hypot: no overflow for large a, b).
+    dy/da = a / y,   dy/db = b / y."""
+
+    _backward_name = "HypotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        y = np.asarray(np.hypot(*binary_arrays(a, b)))
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, y = ctx.saved_tensors
+        return grad * a / y, grad * b / y
+
+
 def hypot(input, other):
     """sqrt(a^2 + b^2)."""
-    return (input * input + other * other).sqrt()
+    return Hypot.apply(input, other)
+
+
+class Logaddexp(Function):
+    """y = log(e^a + e^b) (np.logaddexp: max + log1p(e^-|a-b|), so nothing overflows, and
+    equal infinities give themselves).   dy/da = 1 / (1 + e^(b-a)),   dy/db = 1 / (1 + e^(a-b))."""
+
+    _backward_name = "LogaddexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.asarray(np.logaddexp(*binary_arrays(a, b)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad / (1 + (b - a).exp()), grad / (1 + (a - b).exp())
 
 
 def logaddexp(input, other):
-    """log(e^a + e^b), computed as max + log1p(e^-|a-b|) so it never overflows."""
-    m = maximum(input, other)
-    return m + (-(input - other).abs()).exp().log1p()
+    """log(e^a + e^b) without overflow."""
+    return Logaddexp.apply(input, other)
 
 
 def logit(input, eps=None):
@@ -1018,8 +1062,9 @@ def xlogy(input, other):
         input = to_tensor(input)
     if not isinstance(other, Tensor):
         other = to_tensor(other)
-    safe = _where(input == 0, other * 0 + 1, other)
-    return _where(input == 0, input * 0, input * safe.log())
+    zero = (input == 0) & ~other.isnan()  # NaN in y gives NaN even where x == 0, as in PyTorch
+    safe = _where(zero, other * 0 + 1, other)
+    return _where(zero, input * 0, input * safe.log())
 
 
 def lerp(input, end, weight):

@@ -177,7 +177,7 @@ class Sum(Function):
     def forward(ctx, x, dims, keepdim, np_dtype):
         a = x._data
         ctx.meta = (a.shape, dims, keepdim)
-        return np.asarray(a.sum(axis=dims, keepdims=keepdim, dtype=np_dtype))
+        return np.asarray(np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np_dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -199,7 +199,9 @@ class Nansum(Sum):
         a = x._data
         ctx.meta = (a.shape, dims, keepdim)
         ctx.save_for_backward(x)
-        return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=np_dtype))
+        if a.dtype.kind == "f":
+            a = np.where(np.isnan(a), 0, a)
+        return np.asarray(np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np_dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -219,7 +221,7 @@ class Mean(Function):
         a = x._data if np_dtype is None else x._data.astype(np_dtype)
         n = _count(a.shape, dims)
         ctx.meta = (a.shape, dims, keepdim, n)
-        total = a.sum(axis=dims, keepdims=keepdim, dtype=a.dtype)
+        total = np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
         if n == 0:  # the mean of nothing is 0/0 = NaN, quietly
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.asarray(total / a.dtype.type(n))
@@ -254,7 +256,7 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim, np_dtype):
         a = x._data
         ctx.meta = (a.shape, dims, keepdim)
-        out = np.asarray(a.prod(axis=dims, keepdims=keepdim, dtype=np_dtype))
+        out = np.asarray(np.multiply.reduce(a, axis=dims, keepdims=keepdim, dtype=np_dtype))
         ctx.save_for_backward(x, out)
         return out
 
@@ -651,9 +653,9 @@ class Var(Function):
             warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                           "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=5)
         with np.errstate(invalid="ignore", divide="ignore"):
-            m = a.sum(axis=dims, keepdims=True) / a.dtype.type(n)
+            m = np.add.reduce(a, axis=dims, keepdims=True) / a.dtype.type(n)
             dev = a - m
-            out = np.asarray((dev * dev).sum(axis=dims, keepdims=keepdim) / np.asarray(dof if dof > 0 else 0,
+            out = np.asarray(np.add.reduce(dev * dev, axis=dims, keepdims=keepdim) / np.asarray(dof if dof > 0 else 0,
                                                                                         a.dtype))
         if cls._sqrt:
             out = np.asarray(np.sqrt(out))
@@ -731,7 +733,7 @@ def _norm_forward(a, p, dims, keepdim):
     """The vector p-norm (sum |x_i|^p)^(1/p) over ``dims``; p = inf/-inf is max/min |x_i| and
     p = 0 counts the nonzero elements."""
     if p == 2:
-        return np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+        return np.sqrt(np.add.reduce(a * a, axis=dims, keepdims=keepdim))
     ax = np.abs(a)
     if p == math.inf:
         return ax.max(axis=dims, keepdims=keepdim)
@@ -742,7 +744,7 @@ def _norm_forward(a, p, dims, keepdim):
     if p == 1:
         return ax.sum(axis=dims, keepdims=keepdim)
     with np.errstate(divide="ignore"):
-        return (ax ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
+        return np.add.reduce(ax ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
 
 
 def _norm_backward(grad, x, out, p, dims, keepdim):
@@ -868,12 +870,13 @@ def _float_input(input):
     return input
 
 
-def _shifted(a, dims):
+def _shifted(a, dims, finite=True):
     """(a - m, m), with m the max over ``dims`` (kept): exp(a - m) has every exponent <= 0, so
-    nothing overflows (an infinite max is replaced by 0). ``a - m`` is a fresh array that the
-    caller may overwrite."""
-    m = a.max(axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
-    if not np.isfinite(m).all():
+    nothing overflows. ``finite``: an infinite max is replaced by 0, so logsumexp of a slice
+    holding inf is inf (softmax keeps it, and inf - inf gives PyTorch's NaN slice). ``a - m``
+    is a fresh array that the caller may overwrite."""
+    m = np.maximum.reduce(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+    if finite and not np.isfinite(m).all():
         m = np.where(np.isfinite(m), m, 0)
     with np.errstate(invalid="ignore"):
         return np.asarray(a - m), m
@@ -921,7 +924,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         dims = (dim,) if dim >= 0 else ()
-        d, _ = _shifted(x._data, dims)
+        d, _ = _shifted(x._data, dims, finite=False)
         e = np.exp(d, out=d)
         with np.errstate(invalid="ignore"):  # a slice of only -inf: 0/0 = NaN, as in PyTorch
             s = np.divide(e, e.sum(axis=dims, keepdims=True), out=e)
@@ -947,7 +950,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         dims = (dim,) if dim >= 0 else ()
-        d, _ = _shifted(x._data, dims)
+        d, _ = _shifted(x._data, dims, finite=False)
         with np.errstate(invalid="ignore", divide="ignore"):
             y = np.subtract(d, np.log(np.exp(d).sum(axis=dims, keepdims=True)), out=d)
         ctx.save_for_backward(y)
@@ -1010,8 +1013,8 @@ class Cumsum(Function):
 
         def scan(a, d):
             if reverse:
-                return np.flip(np.cumsum(np.flip(a, d), axis=d, dtype=np_dtype), d)
-            return np.cumsum(a, axis=d, dtype=np_dtype)
+                return np.flip(np.flip(a, d).cumsum(axis=d, dtype=np_dtype), d)
+            return a.cumsum(axis=d, dtype=np_dtype)
         return _along(scan, x._data, dim)
 
     @staticmethod
@@ -1041,7 +1044,7 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx, x, dim, np_dtype):
-        out = _along(lambda a, d: np.cumprod(a, axis=d, dtype=np_dtype), x._data, dim)
+        out = _along(lambda a, d: a.cumprod(axis=d, dtype=np_dtype), x._data, dim)
         ctx.save_for_backward(x, out)
         ctx.dim = dim
         return out

@@ -15,6 +15,25 @@ def _int_zero_check(x, y):
         raise RuntimeError("ZeroDivisionError")
 
 
+def _floor_divide_floats(x, y):
+    """floor(x / y) for floats as Python and PyTorch define it: from the exact remainder
+    r = fmod(x, y), q = (x - r) / y is (nearly) an integer, less one where r and y differ in
+    sign; rounding q to the nearest integer then undoes the division's rounding. So
+    1 // -inf is -1 (not floor(-0.0) = -0), and 0 // y keeps the sign of x / y. Where y == 0
+    the IEEE quotient (inf or NaN) stands. Half precision is worked in float32."""
+    dtype = np.result_type(x, y)  # before asarray: a Python number stays weak, as in the true division
+    x, y = np.asarray(x), np.asarray(y)
+    if dtype == np.float16:
+        x, y = x.astype(np.float32), y.astype(np.float32)
+    r = np.fmod(x, y)
+    q = (x - r) / y
+    q = q - ((r != 0) & ((y < 0) != (r < 0)))
+    f = np.floor(q)
+    f = f + (q - f > 0.5)
+    out = np.where(q != 0, f, np.copysign(0, x / y))
+    return np.where(y == 0, x / y, out).astype(dtype, copy=False)
+
+
 class DivRounded(Function):
     """y = trunc(a / b) or floor(a / b).   A step function of a and b: zero gradient."""
 
@@ -32,8 +51,9 @@ class DivRounded(Function):
                 if mode == "trunc":
                     q = np.where((np.remainder(x, y) != 0) & ((x < 0) != (np.asarray(y) < 0)), q + 1, q)
                 return np.asarray(q)
-            q = np.true_divide(x, y)
-            return np.asarray(np.floor(q) if mode == "floor" else np.trunc(q))
+            if mode == "floor":
+                return np.asarray(_floor_divide_floats(x, y))
+            return np.asarray(np.trunc(np.true_divide(x, y)))
 
     @staticmethod
     def backward(ctx, g):
