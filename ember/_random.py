@@ -192,8 +192,14 @@ def _fill(t, values):
 
 
 def _float_check(t, name):
+    """PyTorch's error for sampling a continuous distribution into an integer tensor."""
     if t._data.dtype.kind != "f":
-        raise RuntimeError(f"{name} expects a floating point tensor, but got {_dtype.type_word(t._data.dtype)}")
+        word = _dtype.type_word(t._data.dtype)
+        if name == "exponential_":
+            raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                               f"floating point but you specified {word}")
+        kernel = {"uniform_": "check_uniform_bounds", "normal_": "normal_kernel_cpu"}[name]
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{word}'")
 
 
 def _uniform_values(g, n, np_dtype, low, high):
@@ -361,7 +367,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     """Uniform samples in [0, 1)."""
     t, rg = _new(size, dtype, device, requires_grad)
     if not t.is_floating_point():
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{_dtype.type_word(t.dtype)}'")
+        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_dtype.type_word(t.dtype)}'")
     return _finish(uniform_(t, generator=generator), rg)
 
 

@@ -13,6 +13,13 @@ import torch.distributions as TD
 SEEDS = [0, 3, 11, 12345]
 
 
+@pytest.fixture(autouse=True)
+def _pytorch_validates():
+    """torch.compile (another test runs it) switches PyTorch's argument validation off for the
+    whole process; the comparisons here need it on, as it is by default."""
+    TD.Distribution.set_default_validate_args(True)
+
+
 def _np(x):
     return x.detach().numpy() if isinstance(x, (ember.Tensor, torch.Tensor)) else np.asarray(x)
 

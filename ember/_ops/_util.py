@@ -11,11 +11,34 @@ _float_kinds = "f"
 
 
 def methods(*fns, **named):
-    """Attach functions to ``Tensor`` as methods: by their own name, or as ``name=fn``."""
+    """Attach functions to ``Tensor`` as methods: by their own name, or as ``name=fn`` (a
+    function with a method form of its own, see ``tensor_operand``, attaches that)."""
     for fn in fns:
-        setattr(Tensor, fn.__name__, fn)
+        setattr(Tensor, fn.__name__, getattr(fn, "_method", fn))
     for name, fn in named.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, getattr(fn, "_method", fn))
+
+
+def tensor_operand(fn, argname="other"):
+    """``fn(input, other, ...)`` for a binary op whose second operand must be a tensor
+    (maximum, atan2, gcd, ...): a number there raises PyTorch's TypeError, which counts the
+    argument's position from 2 in the function and from 1 in the method (``_method``)."""
+    def check(other, position):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{fn.__name__}(): argument '{argname}' (position {position}) must be Tensor, "
+                            f"not {type(other).__name__}")
+
+    def function(input, other, *args, **kwargs):
+        check(other, 2)
+        return fn(input, other, *args, **kwargs)
+
+    def method(self, other, *args, **kwargs):
+        check(other, 1)
+        return fn(self, other, *args, **kwargs)
+    for f in (function, method):
+        f.__name__, f.__qualname__, f.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    function._method = method
+    return function
 
 
 def normalize_dim(dim, ndim):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._util import binary_arrays, methods, check_broadcast
+from ._util import binary_arrays, methods, check_broadcast, tensor_operand
 from .pointwise import _out
 
 _NUMBERS = (int, float, bool, np.number, np.bool_)
@@ -50,12 +50,11 @@ def _ne_operator(self, other):
 
 
 # --- closeness ----------------------------------------------------------------------------------
+@tensor_operand
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (equal values, infinities
     included, are always close; NaNs only with ``equal_nan``). Both tensors must have the
     same dtype; integers are compared through their float difference."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     a, b = input._data, other._data
     if a.dtype != b.dtype:
         raise RuntimeError(f"{_dtype.type_word(a.dtype)} did not match {_dtype.type_word(b.dtype)}")

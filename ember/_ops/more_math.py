@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import methods, apply_inplace, binary_arrays, normalize_dim
+from ._util import methods, apply_inplace, binary_arrays, normalize_dim, tensor_operand
 from . import pointwise as pw, shape, indexing, creation, sorting
 from .aliases import _inplace
 
@@ -311,6 +311,7 @@ def signbit(input, *, out=None):
     return pw._out(Tensor._make(np.signbit(a) if a.dtype.kind in "fi" else np.zeros(a.shape, bool)), out)
 
 
+@functools.partial(tensor_operand, argname="values")
 def heaviside(input, values, *, out=None):
     """The step function: 0 where ``input < 0``, ``values`` where it is 0, 1 where it is > 0."""
     if input._data.dtype != values._data.dtype:
@@ -336,6 +337,7 @@ class Logaddexp2(Function):
         return grad / (1 + pw.exp2(b - a)), grad / (1 + pw.exp2(a - b))
 
 
+@tensor_operand
 def logaddexp2(input, other, *, out=None):
     """``log2(2^input + 2^other)`` without overflow."""
     return pw._out(Logaddexp2.apply(input, other), out)
@@ -359,6 +361,7 @@ class Ldexp(Function):
         return grad * p, grad * a * p * math.log(2)
 
 
+@tensor_operand
 def ldexp(input, other, *, out=None):
     """``input * 2 ** other``."""
     return pw._out(Ldexp.apply(input, other), out)
@@ -373,6 +376,7 @@ def frexp(input, *, out=None):
     return Tensor._make(np.asarray(m)), Tensor._make(np.asarray(e, np.int32))
 
 
+@tensor_operand
 def nextafter(input, other, *, out=None):
     """The next representable float after ``input`` in the direction of ``other``."""
     _refuse_ints(input, "nextafter")
@@ -391,8 +395,8 @@ def _int_op(ufunc, name):
     return op
 
 
-gcd = _int_op(np.gcd, "gcd")
-lcm = _int_op(np.lcm, "lcm")
+gcd = tensor_operand(_int_op(np.gcd, "gcd"))
+lcm = tensor_operand(_int_op(np.lcm, "lcm"))
 
 
 def bincount(input, weights=None, minlength=0):

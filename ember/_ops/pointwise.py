@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import (binary_arrays, check_scalar, methods, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
+from ._util import (binary_arrays, check_scalar, methods, tensor_operand, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
                     quick_float_op, _grad)
 
 
@@ -109,6 +109,11 @@ class Mul(Function):
         return (grad * b if na else None), (grad * a if nb else None)
 
 
+def _integral(v):
+    """An integer or bool array, or a Python int or bool."""
+    return v.dtype.kind in "biu" if isinstance(v, np.ndarray) else v.__class__ in (int, bool)
+
+
 class Div(Function):
     """out = a / b.   d out/d a = 1 / b,   d out/d b = -a / b^2 (the quotient rule)."""
 
@@ -118,12 +123,14 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        x, y = binary_arrays(a, b)
-        if x.dtype.kind in "biu" and (not isinstance(y, np.ndarray) or y.dtype.kind in "biu") \
-                and not isinstance(y, float):
+        x, y = (t._data if isinstance(t, Tensor) else t for t in (a, b))
+        if _integral(x) and _integral(y):
+            # integers divide in floats, each converted from its own value (a number is not
+            # first wrapped into the other operand's type, as integer arithmetic would take it)
             f = _dtype.get_default_dtype().np
-            x = x.astype(f)
-            y = y.astype(f) if isinstance(y, np.ndarray) else y
+            x, y = (v.astype(f) if isinstance(v, np.ndarray) else v for v in (x, y))
+        else:
+            x, y = binary_arrays(a, b)
         save_operands(ctx, a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return x / y
@@ -239,7 +246,9 @@ def _reflected(op):
 _radd = _reflected(Add.apply)
 _rmul = _reflected(Mul.apply)
 _rsub = _reflected(Rsub.apply)
-_rtruediv = _reflected(lambda self, other: Div.apply(to_tensor(other), self))
+# number / tensor is the tensor's reciprocal times the number in PyTorch (so MulBackward0,
+# and its rounding: 3 / 255. is 3 * (1 / 255.) in float32)
+_rtruediv = _reflected(lambda self, other: Mul.apply(reciprocal(self), other))
 
 
 def _direct(self, ufunc, other, alpha=1):
@@ -330,7 +339,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         if x._data.dtype == np.bool_:
-            raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+            raise RuntimeError("Boolean inputs not supported for relu")
         y = np.asarray(np.maximum(x._data, 0, dtype=x._data.dtype))
         ctx.save_for_backward(y)
         return y
@@ -751,6 +760,18 @@ class PowScalar(Function):
         return grad * p * (x ** (p - 1) if p != 2 else x), None
 
 
+def _int_power(a, b):
+    """x^e for integer tensors: a negative e gives 1/x^|e| cut toward zero, as in PyTorch:
+    1 for x = 1, +-1 for x = -1 (by the parity of e), 0 for every other x."""
+    b = np.asarray(b)
+    neg = b < 0
+    y = np.power(a, np.where(neg, 0, b))
+    if neg.any():
+        reciprocal = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+        y = np.where(neg, reciprocal, y).astype(y.dtype)
+    return y
+
+
 class PowTensor(Function):
     """y = x^e for tensors.   dy/dx = e x^(e-1),   dy/de = x^e ln x (taken as 0 where x = 0
     and e >= 0, as PyTorch does)."""
@@ -760,10 +781,8 @@ class PowTensor(Function):
     @staticmethod
     def forward(ctx, x, e):
         a, b = binary_arrays(x, e)
-        if a.dtype.kind in "iu" and np.any(np.asarray(b) < 0):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
         with np.errstate(all="ignore"):
-            y = np.power(a, b)
+            y = _int_power(a, b) if a.dtype.kind in "iu" else np.power(a, b)
         ctx.save_for_backward(x, e, y)
         return y
 
@@ -838,15 +857,13 @@ class Clamp(Function):
         a = x._data
         if a.dtype.kind in "iub" and (isinstance(lo, float) or isinstance(hi, float)):
             a = a.astype(_dtype.get_default_dtype().np)
-        check_scalar(lo, a.dtype)
-        check_scalar(hi, a.dtype)
         ctx.save_for_backward(x)
         ctx.bounds = (lo, hi)
         y = a
-        if lo is not None:
-            y = np.maximum(y, np.asarray(lo, a.dtype))
+        if lo is not None:  # a bound is a number of x's dtype (an unsigned one wraps -1 around)
+            y = np.maximum(y, check_scalar(lo, a.dtype))
         if hi is not None:
-            y = np.minimum(y, np.asarray(hi, a.dtype))
+            y = np.minimum(y, check_scalar(hi, a.dtype))
         return y if y is not a else a.copy()
 
     @staticmethod
@@ -961,18 +978,22 @@ class Fmin(Maximum):
     _pick = staticmethod(np.fmin)
 
 
+@tensor_operand
 def maximum(input, other, *, out=None):
     return _out(Maximum.apply(input, other), out)
 
 
+@tensor_operand
 def minimum(input, other, *, out=None):
     return _out(Minimum.apply(input, other), out)
 
 
+@tensor_operand
 def fmax(input, other, *, out=None):
     return _out(Fmax.apply(input, other), out)
 
 
+@tensor_operand
 def fmin(input, other, *, out=None):
     return _out(Fmin.apply(input, other), out)
 
@@ -997,6 +1018,7 @@ class Atan2(Function):
         return grad * b / r, -grad * a / r
 
 
+@tensor_operand
 def atan2(input, other, *, out=None):
     return _out(Atan2.apply(input, other), out)
 
@@ -1022,6 +1044,7 @@ class Hypot(Function):
         return grad * a / y, grad * b / y
 
 
+@tensor_operand
 def hypot(input, other):
     """sqrt(a^2 + b^2)."""
     return Hypot.apply(input, other)
@@ -1044,6 +1067,7 @@ class Logaddexp(Function):
         return grad / (1 + (b - a).exp()), grad / (1 + (a - b).exp())
 
 
+@tensor_operand
 def logaddexp(input, other):
     """log(e^a + e^b) without overflow."""
     return Logaddexp.apply(input, other)
@@ -1117,25 +1141,41 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 # --- bitwise and logical ---------------------------------------------------------------------------------
-def _bitwise(ufunc, name):
+def _bitwise(ufunc, name, kernel=None):
     def op(input, other, *, out=None):
         x, y = binary_arrays(input, other)
-        if np.asarray(x).dtype.kind == "f" or np.asarray(y).dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
-        return _out(Tensor._make(np.asarray(ufunc(x, y))), out)
+        rt = np.result_type(x, y)
+        if rt.kind == "f":
+            raise NotImplementedError(f"\"{kernel or name}_cpu\" not implemented for '{_dtype.type_word(rt)}'")
+        return _out(Tensor._make(np.asarray(ufunc(x, y)).astype(rt, copy=False)), out)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name.replace('_', ' ')} (integer and bool tensors)."
     return op
 
 
+def _shift(left):
+    """x << s or x >> s as PyTorch shifts: a count that is negative or at least the width
+    of the type shifts everything out (0 to the left; to the right, the sign: -1 or 0);
+    bits shifted past the top are lost (1 << 7 is -128 in int8)."""
+    def shift(x, s):
+        x, s = np.asarray(x), np.asarray(s)
+        out_of_range = (s < 0) | (s >= 8 * np.result_type(x, s).itemsize)
+        shifted = (np.left_shift if left else np.right_shift)(x, np.where(out_of_range, 0, s))
+        spill = 0 if left else np.where(x < 0, -1, 0)
+        return np.where(out_of_range, spill, shifted).astype(shifted.dtype)
+    return shift
+
+
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_left_shift = _bitwise(_shift(True), "bitwise_left_shift", "lshift")
+bitwise_right_shift = _bitwise(_shift(False), "bitwise_right_shift", "rshift")
 
 
 def bitwise_not(input, *, out=None):
     if input._data.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_dtype.type_word(input._data.dtype)}'")
     return _out(Tensor._make(np.invert(input._data)), out)
 
 
@@ -1156,6 +1196,13 @@ logical_xor = _logical(np.logical_xor, "logical_xor")
 
 def logical_not(input, *, out=None):
     return _out(Tensor._make(np.logical_not(input._data)), out)
+
+
+def _invert(self):
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one."""
+    if self._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)
 
 
 def _rbitwise(fn):
@@ -1180,21 +1227,26 @@ _INPLACE.update(
     bitwise_and_=lambda self, o: apply_inplace(self, bitwise_and, o),
     bitwise_or_=lambda self, o: apply_inplace(self, bitwise_or, o),
     bitwise_xor_=lambda self, o: apply_inplace(self, bitwise_xor, o),
+    bitwise_left_shift_=lambda self, o: apply_inplace(self, bitwise_left_shift, o),
+    bitwise_right_shift_=lambda self, o: apply_inplace(self, bitwise_right_shift, o),
     logical_not_=lambda self: apply_inplace(self, logical_not),
     __ipow__=lambda self, e: apply_inplace(self, pow, e),
     __iand__=lambda self, o: apply_inplace(self, bitwise_and, o),
     __ior__=lambda self, o: apply_inplace(self, bitwise_or, o),
     __ixor__=lambda self, o: apply_inplace(self, bitwise_xor, o),
+    __ilshift__=lambda self, o: apply_inplace(self, bitwise_left_shift, o),
+    __irshift__=lambda self, o: apply_inplace(self, bitwise_right_shift, o),
 )
 
 _MATH = list(_UNARY) + list(_STEP) + [
     "abs", "absolute", "sgn", "square", "pow", "float_power", "clamp", "clip", "clamp_min", "clamp_max", "maximum",
     "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "logit", "xlogy", "lerp", "addcmul",
-    "addcdiv", "round", "nan_to_num", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "logical_and",
-    "logical_or", "logical_xor", "logical_not"]
+    "addcdiv", "round", "nan_to_num", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+    "bitwise_right_shift", "logical_and", "logical_or", "logical_xor", "logical_not"]
 __all__ += _MATH
 methods(*(globals()[n] for n in _MATH), **_INPLACE, __pow__=pow, __rpow__=_rpow, __abs__=abs,
-        __and__=bitwise_and, __or__=bitwise_or, __xor__=bitwise_xor, __invert__=lambda self: (
-            logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)),
+        __and__=bitwise_and, __or__=bitwise_or, __xor__=bitwise_xor, __invert__=_invert,
         __rand__=_rbitwise(bitwise_and), __ror__=_rbitwise(bitwise_or), __rxor__=_rbitwise(bitwise_xor),
+        __lshift__=bitwise_left_shift, __rshift__=bitwise_right_shift, __rlshift__=_rbitwise(bitwise_left_shift),
+        __rrshift__=_rbitwise(bitwise_right_shift),
         arcsin=globals()["asin"], arccos=globals()["acos"], arctan=globals()["atan"])

@@ -23,7 +23,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import methods, normalize_dim, normalize_dims, apply_inplace
+from ._util import methods, normalize_dim, normalize_dims, apply_inplace, tensor_operand
 from .indexing import ScatterAddZeros
 from .pointwise import _out
 
@@ -852,6 +852,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return _out(VectorNorm.apply(input, float(p), dims, keepdim), out)
 
 
+@tensor_operand
 def dist(input, other, p=2):
     """``norm(input - other, p)``: the p-distance between two (broadcast) tensors."""
     rt = _dtype.result_type(input, other)

@@ -46,7 +46,7 @@ class DivRounded(Function):
         x, y = binary_arrays(a, b)
         _int_zero_check(x, y)
         with np.errstate(all="ignore"):
-            if np.asarray(x).dtype.kind in "iu" and np.asarray(y).dtype.kind in "iu":
+            if np.asarray(x).dtype.kind in "iu" and np.asarray(y).dtype.kind in "biu":  # True divides as 1
                 q = np.floor_divide(x, y)
                 if mode == "trunc":
                     q = np.where((np.remainder(x, y) != 0) & ((x < 0) != (np.asarray(y) < 0)), q + 1, q)
