@@ -256,12 +256,12 @@ def test_top_level_names():
     a = np.array([[2., 1.], [1., 3.]])
     lin = ember.linalg
     for name, fn in lin.TOP_LEVEL.items():
-        if name in ("cholesky_solve", "cholesky_inverse"):
-            continue   # tested in the op table
+        if name in ("cholesky_solve", "cholesky_inverse", "orgqr"):
+            continue   # tested in the op table and with geqrf (tests/nn/test_orthogonal.py)
         top = getattr(torch, name)
         r = fn(ember.from_numpy(a.copy()), 2) if name == "matrix_power" else fn(ember.from_numpy(a.copy()))
         t = top(torch.from_numpy(a.copy()), 2) if name == "matrix_power" else top(torch.from_numpy(a.copy()))
-        if name in ("slogdet", "svd", "qr"):
+        if name in ("slogdet", "svd", "qr", "geqrf"):
             assert type(r).__name__ == type(t).__name__ == name
             r, t = r[1], t[1]
         np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-12)

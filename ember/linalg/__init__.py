@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from .._ops.reduction import return_type, VectorNorm, _check_norm_input
 from .._ops._util import normalize_dim
-from ._functions import (LinAlgError, Inv, Solve, Det, Slogdet, Cholesky, Eigh, Svd, Qr, Pinv, Lstsq,
+from ._functions import (LinAlgError, Inv, Solve, Det, Slogdet, Cholesky, Eigh, Svd, Qr, Geqrf, Pinv, Lstsq,
                          SolveTriangular, Lu, MatrixExp, lu_factor_array, pivots_to_permutation,
                          _const)
 
@@ -33,6 +33,7 @@ _lu_factor_t = return_type("linalg_lu_factor", ("LU", "pivots"))
 _lu_factor_ex_t = return_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))
 _top_svd_t = return_type("svd", ("U", "S", "V"))
 _top_qr_t = return_type("qr", ("Q", "R"))
+_geqrf_t = return_type("geqrf", ("a", "tau"))
 _chol_ex_t = return_type("linalg_cholesky_ex", ("L", "info"))
 
 
@@ -395,6 +396,44 @@ class _RequiresQ(Function):
                            "linalg.qr.")
 
 
+def _geqrf(input, *, out=None):
+    """``torch.geqrf``: QR with Q as Householder reflectors, (a, tau) as LAPACK gives them."""
+    _check_tensor("torch.geqrf", input)
+    if input.dim() < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    if input._data.dtype.kind != "f" or input._data.dtype == np.float16:
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for '{_dtype.type_word(input._data.dtype)}'")
+    return _out(_geqrf_t(Geqrf.apply(input)), out)
+
+
+def householder_product(A, tau, *, out=None):
+    """The first n columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T with v_i = (0, ..., 0, 1,
+    A[i+1:, i]) (LAPACK's orgqr: Q from ``geqrf``'s reflectors). Applied from the last
+    reflector to the first to the first n columns of I, each step Q <- Q - tau_i v_i (v_i^T Q);
+    made of ember ops, so it differentiates in A and tau."""
+    name = "torch.linalg.householder_product"
+    if A.dim() < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if tau.dim() != A.dim() - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but got tau.ndim equal "
+                           f"to {tau.dim()} and input.ndim is equal to {A.dim()}")
+    m, n = A.shape[-2:]
+    if m < n:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if tau.shape[-1] > n:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    from .. import _ops
+    batch = tuple(A.shape[:-2])
+    q = _const(np.broadcast_to(np.eye(m, n, dtype=A._data.dtype), batch + (m, n)))
+    head = np.zeros(batch + (m,), A._data.dtype)
+    for i in reversed(range(tau.shape[-1])):
+        head[..., :i + 1] = 0
+        head[..., i] = 1
+        v = _ops.shape.cat([_const(head[..., :i + 1].copy()), A[..., i + 1:, i]], -1).unsqueeze(-1)
+        q = q - tau[..., i, None, None] * v * v.mT.matmul(q)
+    return _out(q, out)
+
+
 def eigh(A, UPLO="L", *, out=None):
     """Eigenvalues (ascending) and orthonormal eigenvectors of symmetric matrices; only the
     ``UPLO`` triangle of A is read."""
@@ -653,7 +692,7 @@ def _out(r, out):
 TOP_LEVEL = {"det": det, "inverse": inv, "logdet": logdet, "slogdet": _top_slogdet, "cholesky": _top_cholesky,
              "pinverse": _top_pinverse, "matrix_power": matrix_power, "svd": _top_svd, "qr": _top_qr,
              "matrix_exp": matrix_exp, "cholesky_solve": _top_cholesky_solve,
-             "cholesky_inverse": _top_cholesky_inverse}
+             "cholesky_inverse": _top_cholesky_inverse, "geqrf": _geqrf, "orgqr": householder_product}
 
 
 def _attach_methods():
@@ -670,7 +709,7 @@ __all__ = ["LinAlgError", "inv", "inv_ex", "det", "slogdet", "logdet", "matrix_p
            "cholesky", "cholesky_ex", "qr", "solve_ex", "solve_triangular", "lu", "lu_factor", "lu_factor_ex",
            "lu_solve", "matrix_exp", "tensorinv", "tensorsolve", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
            "matrix_rank", "vector_norm", "matrix_norm", "norm", "cond", "cross", "multi_dot", "vecdot",
-           "diagonal", "matmul", "vander"]
+           "diagonal", "matmul", "vander", "householder_product"]
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("torch.linalg")

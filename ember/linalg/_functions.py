@@ -362,6 +362,26 @@ class Svd(Function):
         return ga, None
 
 
+class Geqrf(Function):
+    """(a, tau) = geqrf(A), the QR decomposition with Q as Householder reflectors.   The
+    derivative is not implemented, as in PyTorch (backward raises).
+
+    R is a's upper triangle; reflector i's vector (1 at i, a[i+1:, i] below) lies under the
+    diagonal and its scale is tau[i] (see ``householder_product``). NumPy's
+    ``qr(mode='raw')`` runs the same LAPACK routine and returns a transposed."""
+
+    _backward_name = "GeqrfBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        h, tau = np.linalg.qr(a._data, mode="raw")
+        return np.ascontiguousarray(h.swapaxes(-1, -2)), tau
+
+    @staticmethod
+    def backward(ctx, ga, gtau):
+        raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
 class Qr(Function):
     """A = Q R (reduced, m >= n).   gA = [gQ + Q (N - Q^T gQ)] R^-T,  N = gR R^T + low(D - D^T),
     D = Q^T gQ - gR R^T.

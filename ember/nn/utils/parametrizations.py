@@ -1,14 +1,14 @@
-"""``nn.utils.parametrizations``: weight norm and spectral norm written as parametrizations
-(see ``parametrize.py``), PyTorch's current form of ``nn.utils.weight_norm`` and
-``nn.utils.spectral_norm``. The weight becomes a property computed on each access from
-``module.parametrizations.weight.original*``."""
+"""``nn.utils.parametrizations``: weight norm, spectral norm and orthogonal matrices written
+as parametrizations (see ``parametrize.py``), PyTorch's current form of
+``nn.utils.weight_norm`` and ``nn.utils.spectral_norm``. The weight becomes a property
+computed on each access from ``module.parametrizations.weight.original*``."""
 import ember
 from ...autograd import grad_mode
 from .. import functional as F
 from ..modules.module import Module, _hook_ids
 from . import parametrize
 
-__all__ = ["weight_norm", "spectral_norm"]
+__all__ = ["weight_norm", "spectral_norm", "orthogonal"]
 
 
 def _norm_except_dim(v, dim):
@@ -133,3 +133,118 @@ def _is_transposed_conv(module):
     kinds = tuple(getattr(modules, n) for n in ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
                   if hasattr(modules, n))
     return isinstance(module, kinds)
+
+
+# --- orthogonal ---------------------------------------------------------------------------------
+_ORTHOGONAL_MAPS = ("matrix_exp", "cayley", "householder")
+
+
+def _is_orthogonal(q):
+    """Q^T Q = I within 10 n eps (PyTorch's test before keeping a given matrix as it is)."""
+    n, k = q.shape[-2:]
+    eps = 10.0 * n * ember.finfo(q.dtype).eps
+    return ember.allclose(q.mT @ q, ember.eye(k, dtype=q.dtype), atol=eps)
+
+
+def _make_orthogonal(a):
+    """Q of A = Q R (A tall) with R's diagonal made non-negative: the columns of Q whose R
+    entry was negative flip sign, so Q is the one orthogonal matrix nearest A's columns."""
+    x, tau = ember.geqrf(a)
+    return ember.linalg.householder_product(x, tau) * x.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+
+
+class _Orthogonal(Module):
+    """Q (n x k, n >= k; a wide matrix is handled as its transpose) with orthonormal columns,
+    from an unconstrained X of the same shape:
+
+    * matrix_exp: Q = the first k columns of exp(A), A = L - L^T skew-symmetric, L the lower
+      triangle of X (padded to n x n); exp of a skew matrix is orthogonal.
+    * cayley: Q = the first k columns of (I - A/2)^-1 (I + A/2), orthogonal for skew A.
+    * householder: Q = H_1 ... H_k from the reflectors under X's diagonal (tau_i = 2 / (1 +
+      |v_i|^2) makes each H_i a reflection), each column's sign set by X's diagonal.
+
+    With ``use_trivialization`` (the default) the result is multiplied on the left by a
+    stored orthogonal ``base``: assigning a weight makes it the base (made orthogonal by QR
+    if it is not) and sets X to -I, which every map sends to the identity, so training moves
+    away from the assigned matrix ("dynamic trivialization")."""
+
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
+        super().__init__()
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X):
+        n, k = X.shape[-2:]
+        transposed = n < k
+        if transposed:
+            X, n, k = X.mT, k, n
+        if self.orthogonal_map == "householder":
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = ember.linalg.householder_product(A, tau) * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        else:
+            X = X.tril()
+            if n != k:
+                X = ember.cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+            A = X - X.mT
+            if self.orthogonal_map == "matrix_exp":
+                Q = ember.matrix_exp(A)
+            else:
+                eye = ember.eye(n, dtype=A.dtype)
+                Q = ember.linalg.solve(eye - 0.5 * A, eye + 0.5 * A)
+            Q = Q[..., :k]
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        return Q.mT if transposed else Q
+
+    def right_inverse(self, Q):
+        with grad_mode.no_grad():
+            if Q.shape != self.shape:
+                raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                                 f"Got a tensor of shape {Q.shape}.")
+            Q_init = Q
+            n, k = Q.shape[-2:]
+            transpose = n < k
+            if transpose:
+                Q, n, k = Q.mT, k, n
+            if not hasattr(self, "base"):
+                if self.orthogonal_map != "householder":
+                    raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
+                                              "parametrizations when use_trivialization=False.")
+                # X whose householder map gives Q: geqrf's reflectors, and on the diagonal the
+                # sign each column needs (a zero tau is a reflector left out: flip its sign)
+                A, tau = ember.geqrf(Q)
+                d = A.diagonal(dim1=-2, dim2=-1).sign()
+                d = ember.where(tau == 0.0, -d, d)
+                A = ember.where(ember.eye(n, k, dtype=ember.bool), d.unsqueeze(-2), A)
+                return A.mT if transpose else A
+            if n == k:
+                Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+            else:  # complete the columns with random ones, then orthogonalise the square matrix
+                N = ember.randn(*(tuple(Q.shape[:-2]) + (n, n - k)), dtype=Q.dtype)
+                Q = _make_orthogonal(ember.cat([Q, N], dim=-1))
+            self.base = Q
+            return -ember.eye(*Q_init.shape[-2:], dtype=Q_init.dtype).expand_as(Q_init).clone()
+
+
+def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+    """Make ``module.<name>`` (a matrix, or a batch of them) orthogonal: orthonormal columns
+    if it is tall, orthonormal rows if it is wide, kept so through training by computing it
+    from an unconstrained tensor (see ``_Orthogonal`` for the three maps). The default map is
+    matrix_exp for a square matrix and householder otherwise. The initial weight is the
+    module's own, orthogonalised by QR if it is not orthogonal already."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, ember.Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.dim() < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.dim()} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    if orthogonal_map not in _ORTHOGONAL_MAPS:
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                         f"Got: {orthogonal_map}")
+    parametrize.register_parametrization(
+        module, name, _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization), unsafe=True)
+    return module
