@@ -347,7 +347,11 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * (y > 0).to(grad.dtype)  # a mask of grad's dtype: no promotion on the way
+        # where, not a product with the mask: a NaN gradient stays out where x <= 0, as in PyTorch
+        if not _grad[0]:  # first order: straight from the arrays
+            return Tensor._make(np.where(y._data > 0, grad._data, grad._data.dtype.type(0)))
+        from .indexing import where
+        return where(y > 0, grad, 0.0)
 
 
 class Sigmoid(Function):

@@ -23,7 +23,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import methods, normalize_dim, normalize_dims, apply_inplace, tensor_operand
+from ._util import methods, normalize_dim, normalize_dims, apply_inplace, tensor_operand, _grad
 from .indexing import ScatterAddZeros
 from .pointwise import _out
 
@@ -114,12 +114,17 @@ def _kept(arr, dims, keepdim):
 
 
 def expand_back(grad, in_shape, dims, keepdim):
-    """Broadcast a reduction's gradient back to the input's shape."""
+    """Broadcast a reduction's gradient back to the input's shape (a read-only broadcast
+    view; with no graph to record, made straight from the array)."""
     if not keepdim and dims:
         kept = list(in_shape)
         for d in dims:
             kept[d] = 1
+        if not _grad[0]:
+            return Tensor._make(np.broadcast_to(grad._data.reshape(kept), in_shape))
         grad = grad.reshape(kept)
+    elif not _grad[0]:
+        return Tensor._make(np.broadcast_to(grad._data, in_shape))
     return grad.expand(in_shape)
 
 

@@ -140,3 +140,15 @@ def test_a_program_sees_no_float_warnings(tmp_path):
     run = subprocess.run([sys.executable, "-W", "always", str(program)], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[inf, inf, inf] [nan, inf] [inf] inf"
     assert run.stderr.count("RuntimeWarning") == 1 and "p.py:8" in run.stderr
+
+
+def test_relu_gradient_keeps_nan_out_where_the_input_is_not_positive():
+    grads = []
+    for m in (ember, torch):
+        x = m.tensor([-1.0, 2.0, 0.0], requires_grad=True)
+        x.relu().backward(m.tensor([float("nan"), 1.0, float("nan")]))
+        z = m.tensor([-1.0, 2.0, 0.5], requires_grad=True)
+        g, = m.autograd.grad(z.relu().pow(2).sum(), z, create_graph=True)
+        g.sum().backward()
+        grads.append((x.grad.tolist(), g.tolist(), z.grad.tolist()))
+    assert repr(grads[0]) == repr(grads[1])
