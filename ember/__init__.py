@@ -57,14 +57,8 @@ def numel(input):
     return input.numel()
 
 
-def get_num_threads():
-    """Threads NumPy's BLAS may use (reported, not controlled)."""
-    import os
-    return os.cpu_count() or 1
-
-
-def set_num_threads(n):
-    """Accepted for compatibility; NumPy's BLAS threads are set by environment variables."""
+from ._threads import (get_num_threads, set_num_threads, get_num_interop_threads,  # noqa: E402,F401
+                       set_num_interop_threads)
 from . import nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
