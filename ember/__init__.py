@@ -71,6 +71,8 @@ from . import linalg  # noqa: E402,F401
 # torch.det, torch.inverse, torch.svd, ...: the older top-level names of linalg functions
 globals().update({k: v for k, v in linalg.TOP_LEVEL.items() if k not in globals()})  # noqa: E402
 from . import amp, backends, multiprocessing  # noqa: E402,F401
+from . import func  # noqa: E402,F401
+from .func import vmap  # noqa: E402,F401
 from . import distributions  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
