@@ -14,8 +14,21 @@ from .shape import SqueezeInPlace, UnsafeView, as_view, reshape, unsqueeze
 
 
 def _same_dtype(a, b, name):
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_word(a)} != {_word(b)}")
+    """PyTorch's error for operands of different dtypes, in the words of the kernel that
+    ``name`` runs on (mm, addmv for matrix @ vector, bmm for batches, dot)."""
+    if a._data.dtype == b._data.dtype:
+        return
+    wa, wb = _dtype.type_word(a._data.dtype), _dtype.type_word(b._data.dtype)
+    if name == "matmul":
+        ad, bd = a._data.ndim, b._data.ndim
+        name = "dot" if ad == bd == 1 else "mv" if (ad, bd) == (2, 1) else "bmm" if bd > 2 else "mm"
+    if name == "mv":
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {wb}, {wa}, and {wb}")
+    if name == "bmm":
+        raise RuntimeError(f"expected scalar type {wa} but found {wb}")
+    if name == "dot":
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {wa} and {wb}")
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_word(a)} != {_word(b)}")
 
 
 def _word(t):
@@ -207,7 +220,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if mat1._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._data.shape[0]}x{mat1._data.shape[1]} "
                            f"and {mat2._data.shape[0]}x{mat2._data.shape[1]})")
-    _same_dtype(mat1, mat2, "addmm")
+    for first, what in ((input, "self"), (mat1, "mat1")):  # PyTorch compares each with mat2, self first
+        if isinstance(first, Tensor) and first._data.dtype != mat2._data.dtype:
+            raise RuntimeError(f"{what} and mat2 must have the same dtype, but got "
+                               f"{_dtype.type_word(first._data.dtype)} and {_dtype.type_word(mat2._data.dtype)}")
     r = Addmm.apply(input, mat1, mat2, beta, alpha)
     if out is not None:
         from .pointwise import _out

@@ -1,4 +1,8 @@
 """Matrix products against PyTorch: values, gradients, gradcheck, gradgradcheck, errors."""
+import pytest
+import torch
+
+import ember
 from opinfo import A, S, OpInfo, make_tests, FLOATS
 
 OPS = [
@@ -36,3 +40,26 @@ OPS = [
 ]
 
 test_values, test_grads, test_gradcheck, test_gradgradcheck = make_tests(OPS)
+
+
+@pytest.mark.parametrize("da,db", [("float32", "float64"), ("float64", "float32")])
+def test_products_of_mixed_dtypes_raise_pytorchs_messages(da, db):
+    """Each product names the kernel it runs on: mm, addmv (matrix @ vector), bmm, dot, addmm."""
+    calls = [lambda m, A, B: A(2, 3) @ B(3, 4), lambda m, A, B: m.mm(A(2, 3), B(3, 4)),
+             lambda m, A, B: A(2, 3) @ B(3), lambda m, A, B: m.mv(A(2, 3), B(3)),
+             lambda m, A, B: m.bmm(A(1, 2, 3), B(1, 3, 4)), lambda m, A, B: m.dot(A(3), B(3)),
+             lambda m, A, B: m.addmm(A(2, 4), A(2, 3), B(3, 4)), lambda m, A, B: m.addmm(B(2, 4), A(2, 3), B(3, 4)),
+             lambda m, A, B: m.matmul(A(2, 2, 3), B(3, 4)), lambda m, A, B: A(3) @ B(3, 2),
+             lambda m, A, B: A(2, 3) @ B(2, 3, 4), lambda m, A, B: A(2, 2, 3) @ B(2, 3, 4)]
+    for call in calls:
+        errors = []
+        for m in (ember, torch):
+            def A(*s, m=m):
+                return m.ones(*s, dtype=getattr(m, da))
+
+            def B(*s, m=m):
+                return m.ones(*s, dtype=getattr(m, db))
+            with pytest.raises(RuntimeError) as info:
+                call(m, A, B)
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]
