@@ -238,31 +238,100 @@ class ConvWeight(Function):
 
 
 # --- nn.functional entry points ------------------------------------------------------------------
-def _check_conv(input, weight, groups, nd, transposed, name, **sizes):
+def _type_meta(t):
+    """The C++ type name PyTorch prints in "Input type (double) ..." (``long int`` for int64)."""
+    from .linalg import _word
+    return _word(t)
+
+
+def _check_conv(input, weight, bias, groups, nd, transposed, name, stride, padding, dilation,
+                output_padding=None):
+    """PyTorch's checks of a convolution's arguments, in PyTorch's order (the first that
+    fails is the one reported)."""
+    if not transposed and bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({_type_meta(input)}) and bias type ({_type_meta(bias)}) should be the same")
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {list(input.shape)}")
+    # PyTorch checks after giving an unbatched input its batch dim, and prints that shape
+    shape = ([1] if input.dim() == nd + 1 else []) + list(input.shape)
+    ws = list(weight.shape)
     if nd == 1 and weight.dim() != 3:
         # PyTorch stretches conv1d's one-element sizes to any weight, then compares ranks
         raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
-                           f"{list(weight.shape)}, but got {input.dim()}-dimensional input of size "
-                           f"{list(input.shape)} instead")
-    for what, v in sizes.items():  # stride, padding, dilation, output_padding: one per weight dim
-        if not isinstance(v, str) and len(v) != weight.dim() - 2:
+                           f"{ws}, but got {input.dim()}-dimensional input of size {list(input.shape)} instead")
+    sizes = {"stride": stride, "padding": padding, "dilation": dilation}
+    if output_padding is not None:
+        sizes["output_padding"] = output_padding
+    for what, v in sizes.items():  # one per weight dim
+        if len(v) != weight.dim() - 2:
             raise RuntimeError(f"expected {what} to be a single integer value or a list of {weight.dim() - 2} "
                                f"values to match the convolution dimensions, but got {what}={list(v)}")
-    if input.dtype != weight.dtype:
-        raise RuntimeError(f"expected scalar type {type_word(input.dtype)} but found {type_word(weight.dtype)}")
-    c = input.shape[-nd - 1]
-    # PyTorch checks after giving an unbatched input its batch dim, and prints that shape
-    shape = ([1] if input.dim() == nd + 1 else []) + list(input.shape)
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if output_padding is not None and any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if weight.dim() != len(shape):
+        raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight {ws}, "
+                           f"but got {len(shape)}-dimensional input of size {shape} instead")
+    if ws[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {ws} instead")
+    if ws[0] % groups:  # PyTorch prints this size in double brackets
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{ws}] instead")
+    c = shape[1]
     if transposed:
-        if c != weight.shape[0]:
-            raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
-                               f"{shape} to have {weight.shape[0]} channels, but got {c} channels instead")
-    elif c != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-                           f"{shape} to have {weight.shape[1] * groups} channels, but got {c} channels instead")
+        if c != ws[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected input{shape} to have {ws[0]} "
+                               f"channels, but got {c} channels instead")
+        if bias is not None and (bias.dim() != 1 or bias.shape[0] != ws[1] * groups):
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected bias to be 1-dimensional with "
+                               f"{ws[1] * groups} elements, but got bias of size {list(bias.shape)} instead")
+        out = [(L - 1) * s - 2 * p + d * (k - 1) + op + 1 for L, s, p, d, k, op in
+               zip(shape[2:], stride, padding, dilation, ws[2:], output_padding)]
+        if any(o <= 0 for o in out):
+            lead = [1] * (nd == 1)  # a 1-d convolution runs as 2-d (height 1) there
+            raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, lead + shape[2:]))}). "
+                               f"Calculated output size per channel: ({' x '.join(map(str, lead + out))}). "
+                               "Output size is too small")
+    else:
+        if c != ws[1] * groups:
+            raise RuntimeError(f"Given groups={groups}, weight of size {ws}, expected input{shape} to have "
+                               f"{ws[1] * groups} channels, but got {c} channels instead")
+        if bias is not None and (bias.dim() != 1 or bias.shape[0] != ws[0]):
+            raise RuntimeError(f"Given weight of size {ws}, expected bias to be 1-dimensional with {ws[0]} elements, "
+                               f"but got bias of size {list(bias.shape)} instead")
+        padded = [L + 2 * p for L, p in zip(shape[2:], padding)]
+        kernel = [d * (k - 1) + 1 for d, k in zip(dilation, ws[2:])]
+        if any(L < k for L, k in zip(padded, kernel)):
+            raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                               f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
+                               "actual input size")
+    # PyTorch runs batched float32 (and half) convolutions through oneDNN, and the rest through
+    # its reference kernels; the two word their last checks differently
+    onednn = input.dtype.name in ("float32", "float16", "bfloat16") and shape[0] > 1
+    if any(d == 0 for d in dilation):
+        if onednn and not transposed:
+            raise RuntimeError("non-positive dilation is not supported")
+        if transposed:
+            dims = ("depth", "height", "width")[-max(nd, 2):]
+            shown = (1,) * (len(dims) - nd) + tuple(dilation)
+            raise RuntimeError("dilation should be greater than zero, but got " +
+                               ", ".join(f"dilation_{dim}: {v}" for dim, v in zip(dims, shown)))
+        raise RuntimeError(f"dilation should be greater than zero, but got {[1] * (nd == 1) + list(dilation)}")
+    if input.dtype != weight.dtype:
+        if onednn:
+            from .._typeinfo import typename
+            raise RuntimeError(f"Input type ({typename(input)}) and weight type ({typename(weight)}) should be the "
+                               "same or input should be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(f"expected scalar type {type_word(input.dtype)} but found {type_word(weight.dtype)}")
 
 
 def _same_padding(weight, dilation, nd):
@@ -272,40 +341,52 @@ def _same_padding(weight, dilation, nd):
     return tuple(t // 2 for t in total), tuple(t - t // 2 for t in total)
 
 
+_warned_same_copy = []
+
+
 def convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
     """conv1d/2d/3d with PyTorch's argument handling (padding 'same'/'valid', unbatched input)."""
     stride, dilation = tuple_n(stride, nd), tuple_n(dilation, nd)
-    _check_conv(input, weight, groups, nd, False, name, stride=stride,
-                padding=padding if isinstance(padding, str) else tuple_n(padding, nd), dilation=dilation)
+    if isinstance(padding, str) and padding not in ("valid", "same"):
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
+    if padding == "same" and any(s != 1 for s in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    if isinstance(padding, str):
+        left, right = _same_padding(weight, dilation, nd) if padding == "same" else ((0,) * nd, (0,) * nd)
+    else:
+        left = right = tuple_n(padding, nd)
+    # the check sees the larger side of an odd 'same' total, as PyTorch sees the input after its extra pad
+    _check_conv(input, weight, bias, groups, nd, False, name, stride, right, dilation)
     unbatched = input.dim() == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
-    if isinstance(padding, str):
-        if padding == "valid":
-            padding = (0,) * nd
-        elif padding == "same":
-            if any(s != 1 for s in stride):
-                raise RuntimeError("padding='same' is not supported for strided convolutions")
-            left, right = _same_padding(weight, dilation, nd)
-            if left != right:
-                from ..nn.functional import pad
-                extra = []
-                for lo, hi in reversed(list(zip(left, right))):
-                    extra += [0, hi - lo]
-                input = pad(input, extra)
-            padding = left
-        else:
-            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
-    padding = tuple_n(padding, nd)
-    out = Convolution.apply(input, weight, bias, stride, padding, dilation, False, (0,) * nd, groups)
+    if left != right:  # 'same' with an odd total: the extra goes on the right
+        if not _warned_same_copy:
+            import warnings
+            _warned_same_copy.append(True)  # PyTorch warns once per process
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
+                          "copy of the input be created", stacklevel=4)
+        from ..nn.functional import pad
+        extra = []
+        for lo, hi in reversed(list(zip(left, right))):
+            extra += [0, hi - lo]
+        input = pad(input, extra)
+    out = Convolution.apply(input, weight, bias, stride, left, dilation, False, (0,) * nd, groups)
     return out.squeeze(0) if unbatched else out
 
 
 def conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, name):
+    for what, v in (("stride", stride), ("padding", padding), ("output_padding", output_padding),
+                    ("dilation", dilation)):
+        if isinstance(v, (tuple, list)) and any(not isinstance(i, int) for i in v):
+            # e.g. ConvTranspose2d(padding='same') keeps the string's characters, as PyTorch does
+            pos = next(i for i, x in enumerate(v) if not isinstance(x, int))
+            arg = {"stride": 4, "padding": 5, "output_padding": 6, "dilation": 8}[what]
+            raise TypeError(f"{name}(): argument '{what}' (position {arg}) must be tuple of ints, but found element "
+                            f"of type {type(v[pos]).__name__} at pos {pos}")
     stride, padding = tuple_n(stride, nd), tuple_n(padding, nd)
     output_padding, dilation = tuple_n(output_padding, nd), tuple_n(dilation, nd)
-    _check_conv(input, weight, groups, nd, True, name, stride=stride, padding=padding, dilation=dilation,
-                output_padding=output_padding)
+    _check_conv(input, weight, bias, groups, nd, True, name, stride, padding, dilation, output_padding)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
         # PyTorch names every dim in the message; a 1-d convolution runs as 2-d there (height 1)
         dims = ("depth", "height", "width")[-max(nd, 2):]

@@ -53,7 +53,8 @@ class NllLoss(Function):
             return np.asarray(total)
         denom = wt.sum(dtype=x.dtype)
         ctx.meta += (denom,)
-        return np.asarray(total / denom, dtype=x.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, silently
+            return np.asarray(total / denom, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -81,7 +82,7 @@ class MseLoss(Function):
     def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
         ctx.reduction = reduction
-        d = x._data - y._data
+        d = _promoted(x, y, "-")
         sq = d * d
         if reduction == "none":
             return sq
@@ -97,6 +98,15 @@ class MseLoss(Function):
         return (g if na else None), (-g if nb else None), None
 
 
+
+
+def _promoted(x, y, op):
+    """``x op y`` on the arrays, computed in PyTorch's promoted dtype (float32 with an integer
+    target, where NumPy would pick float64)."""
+    from .. import _dtype
+    dt = _dtype.result_type(x, y).np
+    a, b = x._data.astype(dt, copy=False), y._data.astype(dt, copy=False)
+    return a - b if op == "-" else a * b
 
 
 def _reduced(loss, reduction):
@@ -135,6 +145,8 @@ class BinaryCrossEntropy(Function):
         a, t = p._data, y._data
         if not ((a >= 0) & (a <= 1)).all():
             raise RuntimeError("all elements of input should be between 0 and 1")
+        if not ((t >= 0) & (t <= 1)).all():
+            raise RuntimeError("all elements of target should be between 0 and 1")
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(a), -100)
             log_q = np.maximum(np.log1p(-a), -100)
@@ -174,7 +186,9 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, x, y, weight, pos_weight, reduction):
-        a, t = x._data, y._data
+        from .. import _dtype
+        dt = _dtype.result_type(x, y).np  # the loss has the promoted dtype of input and target
+        a, t = x._data.astype(dt, copy=False), y._data.astype(dt, copy=False)
         soft = np.log1p(np.exp(-np.abs(a))) + np.maximum(-a, 0)  # softplus(-x) = -log sigmoid(x)
         if pos_weight is not None:
             loss = (1 - t) * a + (1 + (pos_weight._data - 1) * t) * soft
@@ -184,7 +198,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._data
         ctx.save_for_backward(x, y, weight, pos_weight)
         ctx.reduction, ctx.n = reduction, loss.size
-        return _reduced(np.asarray(loss).astype(a.dtype, copy=False), reduction)
+        return _reduced(np.asarray(loss).astype(dt, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -218,7 +232,7 @@ class SmoothL1Loss(Function):
 
     @staticmethod
     def forward(ctx, x, y, reduction, beta):
-        d = x._data - y._data
+        d = _promoted(x, y, "-")
         ad = np.abs(d)
         loss = np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
         ctx.save_for_backward(x, y)
@@ -244,12 +258,13 @@ class HuberLoss(Function):
 
     @staticmethod
     def forward(ctx, x, y, reduction, delta):
-        d = x._data - y._data
+        d = _promoted(x, y, "-")
         ad = np.abs(d)
         loss = np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
         ctx.save_for_backward(x, y)
         ctx.reduction, ctx.n, ctx.delta = reduction, loss.size, delta
-        return _reduced(np.asarray(loss).astype(d.dtype, copy=False), reduction)
+        # PyTorch's huber loss has the input's dtype (it is written into an empty_like(input))
+        return _reduced(np.asarray(loss).astype(x._data.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -269,10 +284,29 @@ def _not_differentiable(name, **tensors):
 
 
 def bce_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
-    """``F.binary_cross_entropy_with_logits`` (``reduction`` a string), as one op."""
+    """``F.binary_cross_entropy_with_logits`` (``reduction`` a string), as one op, after
+    PyTorch's checks (its composite kernel's errors, in its order)."""
+    from .. import _dtype
+    from ._util import check_broadcast
     check_reduction(reduction)
-    if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if target.size() != input.size():
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+    word = _dtype.type_word
+    if target.dtype.name == "bool":
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(f"result type {word(_dtype.result_type(input, target))} can't be cast to the desired "
+                           f"output type {word(target.dtype)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{word(input.dtype)}'")
+    if pos_weight is not None:
+        check_broadcast(tuple(pos_weight.shape), tuple(target.shape))
+    if weight is not None:
+        check_broadcast(tuple(input.shape), tuple(weight.shape))
+        full = tuple(np.broadcast_shapes(tuple(input.shape), tuple(weight.shape)))
+        if full != tuple(input.shape):  # PyTorch multiplies the weight in place into the loss
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(full)}")
     _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 

@@ -24,6 +24,8 @@ gradient is one multiply-add per element:
 and for batch norm (weight constant within each group) S1 and S2 are weight * the sums of
 dL/dy, which also give dL/dweight = r (sum(dL/dy x) - m sum(dL/dy)) without forming x_hat.
 """
+import math
+
 import numpy as np
 
 from ..autograd import grad_mode
@@ -158,20 +160,65 @@ class GroupNormOp(Normalize):
     _backward_name = "NativeGroupNormBackward0"
 
 
+def _verify_batch_size(size):
+    """PyTorch's training-mode check: batch statistics need more than one value per channel."""
+    n = size[0]
+    for L in size[2:]:
+        n *= L
+    if n == 1:
+        from .._size import Size
+        shown = Size(size) if isinstance(size, tuple) else size  # F.batch_norm prints a torch.Size
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {shown}")
+
+
+def _check_dtypes(input, params, kernel):
+    """PyTorch's CPU normalisation kernels: floating input only; parameters of the input's
+    dtype (a half input may have float32 ones); the first defined parameter decides which
+    message a mismatch gets. ``kernel`` names the kernel for the floating-input check (None: skip it)."""
+    from .._dtype import type_word
+    if kernel is not None and not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_word(input.dtype)}'")
+    params = [p for p in params if p is not None]
+    if not params:
+        return
+    first = params[0].dtype
+    if first != input.dtype:
+        if input.dtype.name not in ("float32", "float16", "bfloat16"):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        if first.name != "float32" or input.dtype.name == "float32":
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    for p in params[1:]:
+        if p.dtype != first:
+            raise RuntimeError(f"expected scalar type {type_word(input.dtype)} but found {type_word(p.dtype)}")
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """Normalise each channel (dim 1) over the batch and spatial dims. In training, the batch
     statistics are used and the running ones updated in place:
     running = (1 - momentum) * running + momentum * batch (the variance unbiased, n/(n-1))."""
-    c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if training:
+        _verify_batch_size(tuple(input.shape))
+    c = input.shape[1] if input.dim() > 1 else 0  # PyTorch counts no channels below 2 dims
+    if input.numel() == 0:  # no statistics to take: PyTorch returns a copy, scaled and shifted by element 0
+        out = input.clone()
+        out = out * weight[0] if weight is not None else out
+        return out + bias[0] if bias is not None else out
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+        if t is None and not training:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    _check_dtypes(input, (weight, bias, running_mean, running_var), "batch_norm")
     dims = (0,) + tuple(range(2, input.dim()))
     param_shape = (1, c) + (1,) * (input.dim() - 2)
-    n = input.numel() // c
-    if training and n <= 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
+    n = input.numel() // c if c else 0
     use_batch = training or running_mean is None
     stats = None if use_batch else (running_mean._data, running_var._data)
     y = Normalize.apply(input, weight, bias, tuple(input.shape), dims, eps, param_shape, stats)
-    if training and running_mean is not None:
+    if training and running_mean is not None and n > 1:
         mean, var = y.grad_fn.batch_stats if y.grad_fn is not None else _stats(input, dims)
         m = momentum
         rm, rv = running_mean._data, running_var._data
@@ -191,21 +238,46 @@ def _stats(x, dims):
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise over the trailing ``normalized_shape`` dims of each sample."""
-    normalized_shape = tuple(normalized_shape) if not isinstance(normalized_shape, int) else (normalized_shape,)
+    from ..nn.functional import _check_tensor_arg
+    _check_tensor_arg("layer_norm", "input", 1, input)
+    if isinstance(normalized_shape, int):  # nn.LayerNorm accepts one int; the function does not
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    normalized_shape = tuple(normalized_shape)
+    shape = list(normalized_shape)
+    if weight is not None and weight.dtype != input.dtype:  # layer norm checks mixed dtypes first
+        _check_dtypes(input, (weight, bias), None)
     k = len(normalized_shape)
-    if tuple(input.shape[-k:]) != normalized_shape:
-        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {shape}")
+    if input.dim() < k or tuple(input.shape[-k:]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape "
                            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}")
+    _check_dtypes(input, (weight, bias), "LayerNormKernelImpl")
     dims = tuple(range(input.dim() - k, input.dim()))
     return LayerNormOp.apply(input, weight, bias, tuple(input.shape), dims, eps, normalized_shape)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Normalise each group of ``C / num_groups`` channels of each sample."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.shape[0], input.shape[1]
+    _verify_batch_size([n * c // num_groups, num_groups] + list(input.shape[2:]))  # PyTorch prints a list here
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            # PyTorch's bias message shows the weight's shape ([0] when there is none)
+            shown = list(weight.shape) if weight is not None else [0]
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but "
+                               f"got {name} of shape {shown} and input of shape {list(input.shape)}")
+    _check_dtypes(input, (weight, bias), "GroupNormKernelImpl")
     param_shape = (1, c) + (1,) * (input.dim() - 2)
     return GroupNormOp.apply(input, weight, bias, (n, num_groups, -1), (2,), eps, param_shape)
 
@@ -214,12 +286,23 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                   momentum=0.1, eps=1e-5):
     """Normalise each channel of each sample over its spatial dims (batch norm of a batch of
     one sample per channel group)."""
+    if use_input_stats:
+        size = tuple(input.shape)
+        if math.prod(size[2:]) == 1:
+            from .._size import Size
+            raise ValueError(f"Expected more than 1 spatial element when training, got input size {Size(size)}")
     if not use_input_stats and running_mean is not None:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
     n, c = input.shape[0], input.shape[1]
     x = input.reshape(1, n * c, *input.shape[2:])
     w = weight.repeat(n) if weight is not None else None
     b = bias.repeat(n) if bias is not None else None
+    # PyTorch checks the repeated running statistics too (against N * C)
+    rm, rv = (t.repeat(n) if t is not None else None for t in (running_mean, running_var))
+    for name, t in (("running_mean", rm), ("running_var", rv), ("weight", w), ("bias", b)):
+        if t is not None and t.numel() != n * c:
+            raise RuntimeError(f"{name} should contain {n * c} elements not {t.numel()}")
+    _check_dtypes(input, (w, b, rm, rv), "batch_norm")
     y = batch_norm(x, None, None, w, b, True, momentum, eps)
     if running_mean is not None:
         mean, var = _stats(x, (0,) + tuple(range(2, x.dim())))

@@ -12,7 +12,9 @@ import itertools
 
 import numpy as np
 
+from .._dtype import type_word
 from .._tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.function import Function
 from .conv import windows, tuple_n, col2im, pad_spatial, _ALL2
 
@@ -244,9 +246,13 @@ class AdaptiveMaxPool3d(AdaptiveMaxPoolNd):
 
 
 # --- nn.functional entry points -------------------------------------------------------------------
+# PyTorch checks pooling arguments in C++, with wording that differs from kernel to kernel; the
+# helpers below reproduce its checks in its order, so the first problem is the one reported.
+_COUNT = {1: "one", 2: "two", 3: "three"}
+
+
 def _check_dims(input, nd, name):
-    """PyTorch's error for an input that is neither (C, *size) nor (N, C, *size); its wording
-    differs from kernel to kernel."""
+    """PyTorch's error for an input that is neither (C, *size) nor (N, C, *size)."""
     if input.dim() in (nd + 1, nd + 2):
         return
     got = list(input.shape)
@@ -258,16 +264,114 @@ def _check_dims(input, nd, name):
                f"(while checking arguments for {name})")
     elif name.startswith("adaptive"):
         msg = f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{':' if 'max' in name else ''} {got}"
+    elif name == "avg_pool2d" and input.dim() < 3:  # PyTorch reads size(-3) before any check
+        d = max(input.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-d}, {d - 1}], but got -3)")
+    elif name == "avg_pool2d":
+        msg = f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:{got}"
     else:
         msg = f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
     raise RuntimeError(msg)
 
 
-def _check_pad(k, p, d):
-    for kk, pp, dd in zip(k, p, d):
-        if pp > kk // 2:
+def _pool_arg(value, what, nd, name, default=None):
+    """``kernel_size``/``stride``/``padding``/``dilation`` as an nd-tuple; a single int, or a
+    sequence of one or nd ints (``stride`` None or empty: the kernel size)."""
+    if what == "stride" and (value is None or (isinstance(value, (tuple, list)) and len(value) == 0)):
+        return default
+    seq = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if len(seq) in (1, nd):
+        return tuple(int(v) for v in seq) * (nd // len(seq))
+    if name == "max_pool1d":
+        kinds = {"kernel_size": "an int, list of ints or tuple of ints",
+                 "dilation": "an int, list of ints or tuple of ints",
+                 "stride": "None, an int, list of ints, or tuple of ints",
+                 "padding": "an int, list of ints, or tuple of ints"}
+        msg = f"max_pool1d() {what} must be {kinds[what]} of size 1 but got size {len(seq)}"
+    elif name == "avg_pool1d":
+        msg = f"avg_pool1d() argument '{what}' should contain one int (got {len(seq)})"
+    else:
+        either = "" if name == "avg_pool3d" else "either "
+        lead = {"kernel_size": f"must {either}be", "stride": f"must {either}be omitted,", "padding": f"must {either}be",
+                "dilation": "must be either"}[what]
+        msg = f"{name}: {what} {lead} a single int, or a tuple of {_COUNT[nd]} ints"
+    raise RuntimeError(msg)
+
+
+def _check_output_shape(k, s, p, d):
+    """PyTorch's pooling_output_shape checks, dim by dim."""
+    for kk, ss, pp, dd in zip(k, s, p, d):
+        if ss == 0:
+            raise RuntimeError("stride should not be zero")
+        if pp < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {pp}")
+        if pp > ((kk - 1) * dd + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
+
+
+def _check_pool_shape(input, k, s, p, d, ceil_mode, name, avg3d=False):
+    """PyTorch's pool2d/pool3d_shape_check, on the (C, *size) or (N, C, *size) input."""
+    nd = len(k)
+    letters = ("T", "H", "W")[-nd:]
+    if any(kk <= 0 for kk in k):
+        raise RuntimeError("kernel size should be greater than zero, but got " +
+                           " ".join(f"k{c}: {kk}" for c, kk in zip(letters, k)))
+    if any(ss <= 0 for ss in s):
+        raise RuntimeError("stride should be greater than zero, but got " +
+                           " ".join(f"d{c}: {ss}" for c, ss in zip(letters, s)))
+    if any(dd <= 0 for dd in d):
+        raise RuntimeError("dilation should be greater than zero, but got " +
+                           " ".join(f"dilation{c}: {dd}" for c, dd in zip(letters, d)))
+    shape, size = list(input.shape), input.shape[-nd:]
+    if nd == 2:
+        batch = input.dim() == 4
+        if 0 in shape[1:] or (not batch and shape[0] == 0):
+            raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+                               f"but got:{shape}")
+    else:
+        if 0 in shape[input.dim() - 4:]:
+            fn = "avg_pool3d" if avg3d else "max_pool3d_with_indices_out_cpu_template"
+            # PyTorch names dimension 0 whichever one is empty
+            raise RuntimeError(f"{fn}(): Expected input's non-batch dimensions to have positive length, but input "
+                               f"has a shape of {shape} and non-batch dimension 0 has length zero!")
+        if avg3d and any(L < kk for L, kk in zip(size, k)):
+            raise RuntimeError("input image (" + " ".join(f"{c}: {L}" for c, L in zip(letters, size)) +
+                               ") smaller than kernel size (" +
+                               " ".join(f"k{c}: {kk}" for c, kk in zip(letters, k)) + ")")
+    out = [_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(size, k, s, p, d)]
+    if any(o < 1 for o in out):
+        c = input.shape[-nd - 1]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (c,) + tuple(size)))}). Calculated output size: "
+                           f"({'x'.join(map(str, [c] + out))}). Output size is too small")
+
+
+def _check_max_pool1d(input, k, s, p, d, ceil_mode):
+    """max_pool1d's own kernel (no indices, no gradient) checks and words everything its way."""
+    if any(L == 0 for L in input.shape[-2:]) or (input.dim() == 3 and input.shape[1] == 0):
+        _check_dims(input[None, None], 1, "max_pool1d")  # the rank message, naming the empty shape
+    (k,), (s,), (p,), (d,) = k, s, p, d
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    out = _out_size(input.shape[-1], k, s, p, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"max_pool1d_impl\" not implemented for '{type_word(input.dtype)}'")
+
+
+def _check_tensor_arg(fn, name, position, value):
+    from ..nn.functional import _check_tensor_arg as check
+    check(fn, name, position, value)
 
 
 def _batched(x, nd):
@@ -280,41 +384,103 @@ def _drop(y, unbatched):
     return y.squeeze(0) if unbatched else y
 
 
-def _stride(stride, kernel_size, nd):
-    return tuple_n(stride if stride not in (None, []) and stride != () else kernel_size, nd)
-
-
 def max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
-    k, s = tuple_n(kernel_size, nd), _stride(stride, kernel_size, nd)
-    p, d = tuple_n(padding, nd), tuple_n(dilation, nd)
-    _check_dims(input, nd, f"max_pool{nd}d")
-    _check_pad(k, p, d)
+    name = f"max_pool{nd}d"
+    _check_tensor_arg(name, "input", 1, input)
+    if nd == 1:
+        _check_dims(input, nd, name)
+    k = _pool_arg(kernel_size, "kernel_size", nd, name)
+    s = _pool_arg(stride, "stride", nd, name, default=k)
+    p, d = _pool_arg(padding, "padding", nd, name), _pool_arg(dilation, "dilation", nd, name)
+    if nd == 1 and not (return_indices or (input.requires_grad and is_grad_enabled())):
+        _check_max_pool1d(input, k, s, p, d, ceil_mode)
+    elif nd == 1:  # PyTorch runs this as a 2-d pooling of height 1, with its messages
+        _check_output_shape((1,) + k, (1,) + s, (0,) + p, (1,) + d)
+        _check_pool_shape(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, ceil_mode, name)
+    else:
+        _check_dims(input, nd, name)
+        _check_output_shape(k, s, p, d)
+        _check_pool_shape(input, k, s, p, d, ceil_mode, name)
     x, unbatched = _batched(input, nd)
     y, idx = (MaxPool3d if nd == 3 else MaxPoolNd).apply(x, k, s, p, d, ceil_mode)
     return (_drop(y, unbatched), _drop(idx, unbatched)) if return_indices else _drop(y, unbatched)
 
 
 def avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
-    k, s, p = tuple_n(kernel_size, nd), _stride(stride, kernel_size, nd), tuple_n(padding, nd)
-    _check_dims(input, nd, f"avg_pool{nd}d")
-    _check_pad(k, p, (1,) * nd)
+    name = f"avg_pool{nd}d"
+    _check_tensor_arg(name, "input", 1, input)
+    if nd == 1:
+        _check_dims(input, nd, name)
+    k = _pool_arg(kernel_size, "kernel_size", nd, name)
+    s = _pool_arg(stride, "stride", nd, name, default=k)
+    p = _pool_arg(padding, "padding", nd, name)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if nd == 1:  # a 2-d pooling of height 1 in PyTorch, which words every error that way
+        _check_output_shape((1,) + k, (1,) + s, (0,) + p, (1, 1))
+        _check_pool_shape(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1, 1), ceil_mode, name)
+    else:
+        _check_dims(input, nd, name)
+        _check_output_shape(k, s, p, (1,) * nd)
+        _check_pool_shape(input, k, s, p, (1,) * nd, ceil_mode, name, avg3d=nd == 3)
     x, unbatched = _batched(input, nd)
     y = (AvgPool3d if nd == 3 else AvgPoolNd).apply(x, k, s, p, ceil_mode, count_include_pad, divisor_override)
     return _drop(y, unbatched)
 
 
-def _adaptive_size(output_size, sizes, nd):
-    """``output_size`` as a tuple of ints (None keeps the input's size in that dim)."""
-    out = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
-    return tuple(s if o is None else int(o) for o, s in zip(out, sizes))
+def _adaptive_size(input, output_size, nd, kind):
+    """``output_size`` as a tuple of ints (None keeps the input's size in that dim), with
+    PyTorch's checks of it and of the input, in its order and words."""
+    name = f"adaptive_{kind}_pool{nd}d"
+    seq = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    if nd == 1:
+        if len(seq) != 1:
+            raise RuntimeError(f"{name}() argument 'output_size' should contain one int (got {len(seq)})")
+        if seq[0] is None:  # only the 2-d and 3-d functions accept None
+            raise TypeError(f"{name}(): argument 'output_size' (position 2) must be tuple of ints, but found element "
+                            "of type NoneType at pos 0")
+    _check_dims(input, nd, name)
+    shape = list(input.shape)
+    if len(seq) != nd:
+        raise RuntimeError(f"{name}: output_size must be {nd}" if kind == "avg" else
+                           f"{name}(): internal error: output_size.size() must be {nd}")
+    out = tuple(L if o is None else int(o) for o, L in zip(seq, input.shape[-nd:]))
+    if kind == "avg":
+        if any(o < 0 for o in out):
+            shown = (1,) + out if nd == 1 else out  # 1-d runs as 2-d, height 1
+            inner = ", ".join(map(str, shown[:2])) + (f",{shown[2]}" if nd == 3 else "")
+            raise RuntimeError(f"adaptive_avg_pool{max(nd, 2)}d: elements of output_size must be greater than or "
+                               f"equal to 0 but received {{{inner}}}")
+        # the 2-d kernel (also 1-d's) checks only the spatial dims, the 3-d one every non-batch dim
+        view = shape[:-1] + [1, shape[-1]] if nd == 1 else shape
+        dims = range(len(view) - 2, len(view)) if nd < 3 else range(1, len(view))
+        for i in dims:
+            if view[i] == 0:
+                raise RuntimeError(f"adaptive_avg_pool{max(nd, 2)}d(): Expected input to have non-zero size for "
+                                   f"non-batch dimensions, but input has sizes {view} with dimension {i} being empty")
+        if not input.dtype.is_floating_point:
+            kernel = "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_word(input.dtype)}'")
+    else:
+        for i in range(1, len(shape)):
+            if shape[i] == 0:
+                raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+                                   f"input has sizes {shape} with dimension {i} being empty")
+        if any(o < 0 for o in out):
+            new = shape[:-nd] + ([1] if nd == 1 else []) + list(out)
+            bad = next(o for o in out if o < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {new}")
+        if not input.dtype.is_floating_point:
+            kernel = "adaptive_max_pool3d_cpu" if nd == 3 else "adaptive_max_pool2d"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_word(input.dtype)}'")
+    return out
 
 
 def adaptive_avg_poolnd(input, output_size, nd):
     """Mean over PyTorch's adaptive windows: equal windows become a reshape and a mean; unequal
     ones a product with a matrix of 1/window-size weights on each side."""
-    _check_dims(input, nd, f"adaptive_avg_pool{nd}d")
+    out = _adaptive_size(input, output_size, nd, "avg")
     sizes = input.shape[-nd:]
-    out = _adaptive_size(output_size, sizes, nd)
     if all(o == 1 for o in out):
         return input.mean(tuple(range(-nd, 0)), keepdim=True)
     y = input
@@ -328,11 +494,29 @@ def adaptive_avg_poolnd(input, output_size, nd):
 
 
 def adaptive_max_poolnd(input, output_size, return_indices, nd):
-    _check_dims(input, nd, f"adaptive_max_pool{nd}d")
-    out = _adaptive_size(output_size, input.shape[-nd:], nd)
+    out = _adaptive_size(input, output_size, nd, "max")
     x, unbatched = _batched(input, nd)
     y, idx = (AdaptiveMaxPool3d if nd == 3 else AdaptiveMaxPoolNd).apply(x, out)
     return (_drop(y, unbatched), _drop(idx, unbatched)) if return_indices else _drop(y, unbatched)
+
+
+def _unpool_output_size(input, k, s, p, output_size):
+    """The size max pooling came from: the default inverse of its output size formula, or
+    ``output_size`` if it is one of the sizes that pool to the input's (PyTorch's checks)."""
+    nd = len(k)
+    default = [(L - 1) * ss + kk - 2 * pp for L, ss, kk, pp in zip(input.shape[-nd:], s, k, p)]
+    if output_size is None:
+        return tuple(default)
+    if len(output_size) == nd + 2:
+        output_size = output_size[2:]
+    if len(output_size) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a "
+                         f"length of '{len(output_size)}'")
+    for i in range(nd):
+        lo, hi = default[i] - s[i], default[i] + s[i]
+        if not lo < output_size[i] < hi:
+            raise ValueError(f'invalid output_size "{output_size}" (dim {i} must be between {lo} and {hi})')
+    return tuple(output_size)
 
 
 def max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, nd):
@@ -341,10 +525,7 @@ def max_unpoolnd(input, indices, kernel_size, stride, padding, output_size, nd):
     k = tuple_n(kernel_size, nd)
     s = tuple_n(stride if stride is not None else kernel_size, nd)
     p = tuple_n(padding, nd)
-    if output_size is None:
-        size = tuple((i - 1) * ss - 2 * pp + kk for i, ss, pp, kk in zip(input.shape[-nd:], s, p, k))
-    else:
-        size = tuple(output_size)[-nd:]
+    size = _unpool_output_size(input, k, s, p, output_size)
     x, unbatched = _batched(input, nd)
     idx, _ = _batched(indices, nd)
     y = MaxUnpoolScatter.apply(x, idx, tuple(x.shape[:2]) + size)

@@ -16,6 +16,16 @@ from .._ops.loss import (NllLoss, MseLoss, BinaryCrossEntropy, SmoothL1Loss, Hub
 from .._ops import pointwise
 
 
+def _check_tensor_arg(fn, name, position, value):
+    """PyTorch's argument-parser error for a non-tensor where a tensor is required (a NumPy array
+    or a list, the usual slip), naming the type as Python's C level does (``numpy.ndarray``)."""
+    if not isinstance(value, Tensor):
+        cls = type(value)
+        heap = cls.__flags__ & (1 << 9)  # classes written in Python are named bare, C types with their module
+        shown = cls.__name__ if heap or cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {shown}")
+
+
 def _reduce(x, reduction):
     check_reduction(reduction)
     if reduction == "mean":
@@ -28,17 +38,59 @@ def _reduce(x, reduction):
 # --- linear ----------------------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """y = x W^T + b."""
-    if input.dim() == 2 and bias is not None:
-        return ember.addmm(bias, input, weight.t())
-    if input.dim() != 2 and bias is not None:  # every row (or the one vector) in one addmm, as PyTorch does
-        out = ember.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
-        return out.view(*input.shape[:-1], out.shape[-1])
+    _check_tensor_arg("linear", "input", 1, input)
+    _check_tensor_arg("linear", "weight", 2, weight)
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D and "
+                           f"{weight.dim()}D")
+    if bias is not None and (input.dim() == 2 or bias.dim() == 1):
+        # every row (or the one vector) in one addmm, as PyTorch does; so its checks, in its order
+        rows = input.reshape(-1, input.shape[-1]) if input.dim() != 2 else input
+        _check_addmm_dtypes(bias, rows, weight)
+        if weight.dim() == 2 and (bias.dim() != 1 or bias.shape[0] != weight.shape[0]):
+            target = (rows.shape[0], weight.shape[0])
+            try:
+                np.broadcast_shapes(tuple(bias.shape), target)
+            except ValueError:
+                bias.expand(*target)  # raises PyTorch's "The expanded size of the tensor ..." error
+        out = ember.addmm(bias, rows, weight.t())
+        return out if input.dim() == 2 else out.view(*input.shape[:-1], out.shape[-1])
     out = input.matmul(weight.t())
     return out + bias if bias is not None else out
 
 
+def _check_addmm_dtypes(bias, mat1, weight):
+    from .._dtype import type_word
+    if bias.dtype != weight.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {type_word(bias.dtype)} and "
+                           f"{type_word(weight.dtype)}")
+    if mat1.dtype != weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {type_word(mat1.dtype)} and "
+                           f"{type_word(weight.dtype)}")
+
+
 def bilinear(input1, input2, weight, bias=None):
     """y_k = x1^T W_k x2 + b_k."""
+    def check(ok, msg):
+        if not ok:
+            raise RuntimeError("bilinear(): " + msg)
+    check(input1.dim() == input2.dim(), f"input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+    for d in range(input1.dim() - 1):
+        check(input1.shape[d] == input2.shape[d],
+              f"input batch dimensions do not match at dim {d}: got {input1.shape[d]} and {input2.shape[d]}")
+    check(input1.shape[-1] == weight.shape[1],
+          f"input1 size does not match weight size: got {input1.shape[-1]} but expected {weight.shape[1]}")
+    check(input2.shape[-1] == weight.shape[2],
+          f"input2 size does not match weight size: got {input2.shape[-1]} but expected {weight.shape[2]}")
+    check(bias is None or bias.shape[0] == weight.shape[0],
+          f"bias size does not match weight size: got {bias.shape[0] if bias is not None else 0} but expected "
+          f"{weight.shape[0]}")
+    tensors = [("input1", input1), ("input2", input2), ("weight", weight)] + ([("bias", bias)] if bias is not None
+                                                                              else [])
+    if len({t.dtype for _, t in tensors}) > 1:
+        from .._ops.linalg import _word
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(f"{n}: {_word(t)}"
+                                                                                   for n, t in tensors))
     out = ember.einsum("...i,kij,...j->...k", input1, weight, input2)
     return out + bias if bias is not None else out
 
@@ -46,6 +98,7 @@ def bilinear(input1, input2, weight, bias=None):
 # --- activations -----------------------------------------------------------------------------
 def relu(input, inplace=False):
     """max(x, 0)."""
+    _check_tensor_arg("relu", "input", 1, input)
     return input.relu_() if inplace else pointwise.relu(input)
 
 
@@ -73,15 +126,30 @@ def tanhshrink(input):
     return input - input.tanh()
 
 
+def _get_softmax_dim(name, ndim, stacklevel):
+    """PyTorch's legacy choice when no ``dim`` is given (0 for 0-, 1- and 3-D inputs, else 1),
+    with its deprecation warning naming the function."""
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  "an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
     return input.softmax(dim, dtype=dtype) if dtype is not None else input.softmax(dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return input.log_softmax(dim, dtype=dtype) if dtype is not None else input.log_softmax(dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
     return softmax(-input, dim, dtype=dtype)
 
 
@@ -92,7 +160,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
     from .modules.sparse import embedding_bag as bag
     return bag(input, weight, offsets, max_norm, norm_type, mode, per_sample_weights, include_last_offset,
-               padding_idx)
+               padding_idx, scale_grad_by_freq, sparse)
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
@@ -108,6 +176,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     expected value is unchanged; the identity when not training."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _check_tensor_arg("dropout", "input", 1, input)
     if not training or p == 0:
         return input
     if p == 1:
@@ -123,33 +192,55 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels (dim 1 of (N, C, L)) with probability p."""
-    return _channel_dropout(input, p, training, inplace, 1)
+    """Zero whole channels (dim 1 of (N, C, L), dim 0 of (C, L)) with probability p."""
+    _check_p(p)
+    d = input.dim()
+    if d not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {d}D input. Note that dropout1d exists "
+                           "to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, "
+                           "and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if d == 3:
+        return _feature_dropout(input, p, training, inplace)
+    out = _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0)  # unbatched: a batch of one
+    return input.copy_(out) if inplace else out
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole feature maps (dim 1 of (N, C, H, W)) with probability p."""
-    return _channel_dropout(input, p, training, inplace, 2)
+    """Zero whole feature maps (dim 1 of (N, C, H, W)) with probability p. PyTorch reads a 3-D
+    input as (N, C, L), not as an unbatched (C, H, W), and warns about it."""
+    import warnings
+    _check_p(p)
+    d = input.dim()
+    if d not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {d}-D input to dropout2d, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                      "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+                      stacklevel=2)
+    if d == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+                      "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)
 
 
-def _channel_dropout(input, p, training, inplace, spatial):
+def _check_p(p):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
+
+
+def _feature_dropout(input, p, training, inplace):
+    """PyTorch's feature dropout: one Bernoulli(1 - p) draw per (dim 0, dim 1) pair, scaled by
+    1/(1-p) and broadcast over the other dims."""
+    if not training or p == 0 or input.numel() == 0:
         return input
-    batched = input.dim() == spatial + 2
-    if input.dim() < spatial + 1:  # e.g. (N, C) into dropout2d: PyTorch drops single elements
-        import warnings
-        name, n = f"dropout{spatial}d", spatial
-        warnings.warn(f"{name}: Received a {input.dim()}-D input to {name}, which is deprecated and will result in an "
-                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
-                      f"instead. Note that {name} exists to provide channel-wise dropout on inputs with {n} spatial "
-                      f"dimensions, a channel dimension, and an optional batch dimension (i.e. {n + 1}D or {n + 2}D "
-                      "inputs).")
-        shape = tuple(input.shape)
-    else:
-        shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
-    mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p) / (1 - p) if p < 1 else ember.zeros(shape)
+    if input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p) / (1 - p) if p < 1 else \
+        ember.zeros(shape, dtype=input.dtype)
     out = input * mask
     if inplace:
         input.copy_(out)
@@ -173,48 +264,156 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 # --- losses -----------------------------------------------------------------------------------
 def _legacy_reduction(size_average, reduce, reduction):
+    """The reduction the deprecated ``size_average``/``reduce`` flags ask for, with PyTorch's warning."""
     if size_average is None and reduce is None:
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    return ("mean" if size_average else "sum") if reduce else "none"
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    import warnings
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  stacklevel=3)
+    return reduction
+
+
+def _word(dtype):
+    from .._dtype import type_word
+    return type_word(dtype)
+
+
+def _warn_size_mismatch(input, target):
+    """PyTorch's warning for the classic regression bug: (N, 1) predictions against an (N,) target
+    broadcast to (N, N) without an error."""
+    if target.size() != input.size():
+        import warnings
+        warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", stacklevel=3)
+
+
+def _check_broadcast(a, b):
+    """PyTorch's error for tensors of shapes ``a`` and ``b`` that do not broadcast ("tensor a" is
+    the first operand of the failing op)."""
+    from .._ops._util import check_broadcast
+    check_broadcast(tuple(a), tuple(b))
+
+
+def _broadcast_pair(input, target):
+    """``torch.broadcast_tensors(input, target)``, as PyTorch's regression losses start."""
+    _check_broadcast(input.shape, target.shape)
+    return ember.broadcast_tensors(input, target)
+
+
+def _broadcast_shapes(*shapes):
+    """``torch.broadcast_shapes``, with its error message."""
+    from .._size import Size
+    common = [1] * max(len(sh) for sh in shapes)
+    for i, shape in enumerate(shapes):
+        for d in range(-1, -1 - len(shape), -1):
+            if shape[d] == common[d] or shape[d] == 1:
+                continue
+            if common[d] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[d]} at {d}! Mismatching "
+                                   f"argument at index {i} had {Size(shape)}; but expected shape should be "
+                                   f"broadcastable to {common}")
+            common[d] = shape[d]
+    return tuple(common)
+
+
+def _class_target_checks(input, target, weight):
+    """The checks of PyTorch's nll_loss on (C) or (N, C) log-probabilities, in its order."""
+    if target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_word(target.dtype)}")
+    n_classes = input.shape[-1]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+                           f"got weight tensor of shape: {list(weight.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{_word(input.dtype)}'")
+    if weight is not None and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_word(input.dtype)} but found {_word(weight.dtype)}")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """The negative log-likelihood of the target classes, given log-probabilities."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    _check_tensor_arg("nll_loss_nd", "input", 1, input)
+    _check_tensor_arg("nll_loss_nd", "target", 2, target)
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if input.dim() != 1 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
     if input.dim() > 2:  # (N, C, d1, ...) -> (N*d1*..., C)
-        c = input.shape[1]
+        n, c = input.shape[0], input.shape[1]
+        if input.dim() != 4 and tuple(target.shape[1:]) != tuple(input.shape[2:]):
+            raise RuntimeError(f"Expected target size {[n] + list(input.shape[2:])}, got {list(target.shape)}")
+        if input.dim() == 4 and target.dim() != 3:
+            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                               f"{target.dim()}")
+        if weight is not None and weight.numel() != c:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        if input.dim() == 4 and tuple(target.shape) != (n,) + tuple(input.shape[2:]):
+            # PyTorch's message, spacing and unclosed parenthesis included
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        if target.dtype.name not in ("int64", "uint8"):
+            raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_word(target.dtype)}")
         flat = input.movedim(1, -1).reshape(-1, c)
         out = NllLoss.apply(flat, target.reshape(-1), weight, reduction, ignore_index)
         return out.reshape(target.shape) if reduction == "none" else out
-    if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Long but found {target.dtype.name.capitalize()}")
-    if input.dim() == 2 and target.dim() == 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
+    _class_target_checks(input, target, weight)
     return NllLoss.apply(input, target, weight, reduction, ignore_index)
+
+
+def _log_softmax_over_classes(input, c_dim):
+    if not input.dtype.is_floating_point:  # PyTorch names its kernel, which differs for the last dim
+        kernel = "log_softmax_lastdim_kernel_impl" if c_dim == input.dim() - 1 else "log_softmax_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_word(input.dtype)}'")
+    return input.log_softmax(c_dim)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
-    """log_softmax over the class dim followed by ``nll_loss``; or, for probability targets,
-    -sum_c target_c log p_c. With label smoothing eps, the target is mixed with the uniform
-    distribution: (1 - eps) * loss + eps * mean over classes of -log p_c."""
+    """log_softmax over the class dim followed by ``nll_loss``; or, for probability targets
+    (a target shaped like the input), -sum_c target_c log p_c. With label smoothing eps, the
+    target is mixed with the uniform distribution: (1 - eps) * loss + eps * mean over classes
+    of -log p_c."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    c_dim = 1 if input.dim() > 1 else 0
-    logp = input.log_softmax(c_dim)
-    n_classes = input.shape[c_dim]
-    if target.dtype.is_floating_point:  # class probabilities
+    _check_tensor_arg("cross_entropy_loss", "input", 1, input)
+    _check_tensor_arg("cross_entropy_loss", "target", 2, target)
+    c_dim = 0 if input.dim() == 1 else 1
+    if tuple(input.shape) == tuple(target.shape):  # class probabilities, as PyTorch decides
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{_word(target.dtype)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        if input.dim() == 0:
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        n_classes = input.shape[c_dim]
+        if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+            raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes "
+                               f"or no classes but got weight tensor of shape: {list(weight.shape)}")
+        logp = _log_softmax_over_classes(input, c_dim)
         if label_smoothing > 0:
+            if label_smoothing > 1.0:
+                raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         w = 1 if weight is None else weight.reshape((n_classes,) + (1,) * (input.dim() - c_dim - 1))
         losses = -(logp * target * w).sum(c_dim)
         if reduction == "mean":
             return losses.sum() / (input.numel() // n_classes)
         return _reduce(losses, reduction)
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    logp = _log_softmax_over_classes(input, c_dim)
+    n_classes = input.shape[c_dim]
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll
@@ -233,16 +432,49 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
 
 
+def _pointwise_loss_dtype(input, target, kernel):
+    """The dtype of mse/smooth_l1: PyTorch's type promotion of input and target, floating only."""
+    dt = ember.result_type(input, target)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_word(dt)}'")
+    return dt
+
+
+def _weighted(loss, weight, input, reduction):
+    """PyTorch's weighted regression losses: elementwise weights, 'mean' divides by their sum."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: mean of (x - y)^2."""
+    _warn_size_mismatch(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if tuple(input.shape) != tuple(target.shape):
+        input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted((input - target) ** 2, weight, input, reduction)
     check_reduction(reduction)
+    _pointwise_loss_dtype(input, target, "mse_cpu")
     return MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: mean of |x - y|."""
+    _warn_size_mismatch(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if tuple(input.shape) != tuple(target.shape):
+        input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted((input - target).abs(), weight, input, reduction)
     return _reduce((input - target).abs(), reduction)
 
 
@@ -251,12 +483,16 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     p = 0 or 1 gives a large finite loss instead of inf). One op: ``BinaryCrossEntropyBackward0``."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
-                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
-    _not_differentiable("binary_cross_entropy", weight=weight)
+    if target.size() != input.size():
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
+                         f"({input.size()}) is deprecated. Please ensure they have the same size.")
     if weight is not None and tuple(weight.shape) != tuple(input.shape):
-        weight = weight.expand(*np.broadcast_shapes(tuple(target.shape), tuple(weight.shape)))
+        weight = weight.expand(*_broadcast_shapes(tuple(target.shape), tuple(weight.shape)))
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {_word(target.dtype)} but expected {_word(input.dtype)}")
+    _not_differentiable("binary_cross_entropy", weight=weight)
+    if weight is not None and weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)  # PyTorch computes in the input's dtype
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
@@ -270,31 +506,57 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y); ``l1_loss`` when beta = 0,
     as in PyTorch."""
+    _warn_size_mismatch(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if tuple(input.shape) != tuple(target.shape):
+        input, target = _broadcast_pair(input, target)
     check_reduction(reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
         return l1_loss(input, target, reduction=reduction)
+    _pointwise_loss_dtype(input, target, "smooth_l1_cpu")
     return SmoothL1Loss.apply(input, target, reduction, float(beta))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1 scaled by delta. One op
-    (``HuberLossBackward0``) without ``weight``; PyTorch composes the weighted form from ops too."""
+    (``HuberLossBackward0``) without ``weight``; PyTorch composes the weighted form from ops too.
+    The loss has the input's dtype."""
+    _warn_size_mismatch(input, target)
+    if tuple(input.shape) != tuple(target.shape):
+        input, target = _broadcast_pair(input, target)
+    if weight is not None:  # unlike mse and l1, PyTorch's weighted 'mean' here divides by the count
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError("Weights and input must have the same size.")
+        loss = huber_loss(input, target, "none", delta) * weight
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+        return _reduce(loss, reduction)
     check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    if weight is None:
-        return HuberLoss.apply(input, target, reduction, float(delta))
-    d = (input - target).abs()
-    loss = ember.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)) * weight
-    return _reduce(loss, reduction)
+    if not input.dtype.is_floating_point:
+        dt = ember.result_type(input, target)
+        if dt.is_floating_point:
+            raise RuntimeError(f"result type {_word(dt)} can't be cast to the desired output type "
+                               f"{_word(input.dtype)}")
+        raise NotImplementedError(f"\"huber_cpu\" not implemented for '{_word(dt)}'")
+    return HuberLoss.apply(input, target, reduction, float(delta))
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """KL(target || p) pointwise, with ``input`` = log p: y (log y - log p) (0 where y = 0)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        import warnings
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction != "batchmean":
+        check_reduction(reduction)
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -307,12 +569,18 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, -y (x1 - x2) + margin)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if not input1.dim() == input2.dim() == target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where y = 1, max(0, margin - x) where y = -1."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    _check_broadcast(target.shape, input.shape)  # PyTorch's first op mixing the two is a where(target ...)
     zeros = ember.zeros_like(input)
     pos = ember.where(target == 1, input, zeros)
     neg = ember.where(target == -1, (margin - input).clamp(min=0), zeros)
@@ -320,9 +588,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """log(1 + e^(-y x))."""
+    """log(1 + e^(-y x)), computed as PyTorch does (so it overflows where PyTorch's does)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return _reduce(softplus(-target * input), reduction)
+    check_reduction(reduction)
+    return _reduce((-input * target).exp().log1p(), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -355,8 +624,17 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = target.dim() + 1  # a 1-D target pairs rows of 2-D inputs; a 0-D one, two vectors
+    if input1.dim() != want or input2.dim() != want:
+        raise RuntimeError(f"{target.dim()}D target tensor expects {want}D input tensors, but found inputs with "
+                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+    _check_broadcast(input1.shape, input2.shape)
     cos = cosine_similarity(input1, input2, dim=-1, eps=1e-12) if input1.dim() > 1 else \
         cosine_similarity(input1, input2, dim=0, eps=1e-12)
+    _check_broadcast(target.shape, cos.shape)
     zeros = ember.zeros_like(cos)
     loss = ember.where(target == 1, 1 - cos, zeros) + ember.where(target == -1, (cos - margin).clamp(min=0), zeros)
     return _reduce(loss, reduction)
@@ -366,6 +644,13 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                         reduce=None, reduction="mean"):
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not anchor.dim() == positive.dim() == negative.dim():
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor.dim()}D, positive {positive.dim()}D, and negative "
+                           f"{negative.dim()}D inputs")
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
@@ -386,12 +671,26 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    """0.5 (log(max(var, eps)) + (x - y)^2 / max(var, eps)) (+ 0.5 log 2 pi when ``full``)."""
-    if var.dim() == input.dim() - 1 and tuple(var.shape) == tuple(input.shape[:-1]):
-        var = var.unsqueeze(-1)
-    if (var < 0).any():
+    """0.5 (log(max(var, eps)) + (x - y)^2 / max(var, eps)) (+ 0.5 log 2 pi when ``full``).
+    As in PyTorch, the clamp at eps is applied without recording it, so the gradient with
+    respect to var passes through it unchanged."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ember.ones_like(input)
+    elif (var < 0).any():
         raise ValueError("var has negative entry/entries")
-    var = var.clamp(min=eps)
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):  # one variance per sample: homoscedastic
+            var = var.unsqueeze(-1)
+        elif not (input.dim() == var.dim() and
+                  sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with ember.no_grad():
+        var.clamp_(min=eps)
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
@@ -411,7 +710,9 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor._data
     if num_classes == -1:
-        num_classes = int(idx.max()) + 1 if idx.size else 0
+        if not idx.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(idx.max()) + 1
     if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
         raise RuntimeError("Class values must be smaller than num_classes." if idx.max() >= num_classes
                            else "Class values must be non-negative.")
@@ -423,7 +724,46 @@ def one_hot(tensor, num_classes=-1):
 # --- convolution and pooling (see ember/_ops/conv.py and pooling.py) -------------------------------
 from .._ops import conv as _conv, pooling as _pool, padding as _padding  # noqa: E402
 
-pad = _padding.pad
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last ``len(pad) // 2`` dims (see ember/_ops/padding.py), after PyTorch's checks of
+    the arguments, in its order and words."""
+    import operator
+    if isinstance(pad, Tensor):
+        raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, not Tensor")
+    pad = tuple(pad)
+    for i, p in enumerate(pad):
+        try:
+            operator.index(p)
+        except TypeError:
+            if i == 0:
+                raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
+                                f"{type(p).__name__} at pos 0") from None
+            raise TypeError(f"pad(): argument 'pad' failed to unpack the object at pos 2 with error \"type must be "
+                            f"tuple of ints,but got {type(p).__name__}\"") from None
+    if mode != "constant":
+        if value is not None and value != 0:
+            raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+        dims = len(pad) // 2
+        if len(pad) % 2 == 0 and mode in ("reflect", "replicate", "circular"):
+            if dims not in (1, 2, 3) or input.dim() not in (dims + 1, dims + 2):
+                raise NotImplementedError(
+                    f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+                    "Supported combinations for non-constant padding:\n"
+                    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+            if mode != "circular" and 0 in input.shape[input.dim() - dims - 1:]:
+                # every dim but an optional batch dim must be non-empty
+                raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch "
+                                   f"size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    elif len(pad) % 2 == 0 and len(pad) // 2 <= input.dim():
+        sizes = input.shape[input.dim() - len(pad) // 2:][::-1]  # pad lists the last dim first
+        pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)]
+        # PyTorch first narrows every dim by its negative pads
+        if any(n + min(lo, 0) + min(hi, 0) < 0 for n, (lo, hi) in zip(sizes, pairs)):
+            raise RuntimeError("narrow(): length must be non-negative.")
+    return _padding.pad(input, pad, mode, value)
+
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -560,9 +900,10 @@ def _source_coords(out_size, in_size, scale, align_corners, mode):
     """Where each output pixel samples the input (PyTorch's coordinate conventions)."""
     import numpy as np
     dst = np.arange(out_size, dtype=np.float64)
-    if mode == "nearest":
+    if mode in ("nearest", "nearest-exact"):
         s = (1.0 / scale) if scale else in_size / out_size
-        return np.minimum(np.floor(dst * s).astype(np.int64), in_size - 1)
+        offset = 0.5 if mode == "nearest-exact" else 0.0  # the pixel whose centre is nearest
+        return np.minimum(np.floor((dst + offset) * s).astype(np.int64), in_size - 1)
     if align_corners:
         return dst * ((in_size - 1) / (out_size - 1) if out_size > 1 else 0.0)
     s = (1.0 / scale) if scale else in_size / out_size
@@ -583,37 +924,92 @@ def _cubic_weights(t, a=-0.75):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize the spatial dims: 'nearest' picks the source pixel, 'linear'/'bilinear'/'trilinear'
-    blend the two nearest source pixels per dim, 'bicubic' the four nearest with Keys' cubic
-    kernel (weighted sums, so gradients flow back to every source pixel used)."""
+    """Resize the spatial dims: 'nearest' picks the source pixel ('nearest-exact' the one whose
+    centre is nearest), 'linear'/'bilinear'/'trilinear' blend the two nearest source pixels per
+    dim, 'bicubic' the four nearest with Keys' cubic kernel (weighted sums, so gradients flow
+    back to every source pixel used), 'area' averages (adaptive average pooling).
+    PyTorch's argument checks come first, in its order and words."""
     import numpy as np
     from .._tensor import Tensor
-    linear_dims = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
-    if mode != "nearest" and mode not in linear_dims:
-        raise NotImplementedError(f"torch.nn.functional.interpolate(mode='{mode}') is not supported by ember")
-    if antialias:
-        raise NotImplementedError("torch.nn.functional.interpolate(antialias=True) is not supported by ember")
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
     nd = input.dim() - 2
-    if mode in linear_dims and nd != linear_dims[mode]:
-        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {linear_dims[mode] + 2}D input")
-    if size is None and scale_factor is None:
-        raise ValueError("either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
-    in_sizes = list(input.shape[2:])
     if size is not None:
-        out_sizes = [size] * nd if isinstance(size, int) else list(size)
+        if isinstance(size, (list, tuple)):
+            if len(size) != nd:
+                raise ValueError("Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                                 "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                                 "(o1, o2, ...,oK) format.")
+            if not all(isinstance(x, (int, np.integer)) or (isinstance(x, Tensor) and not x.is_floating_point())
+                       for x in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                                f"Tuple[int, int, int], but got size with types {[type(x) for x in size]}")
+            out_sizes = [int(x) for x in size]
+        else:
+            out_sizes = [size] * nd
         scales = [None] * nd
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != nd:
+                raise ValueError("Input and scale_factor must have the same number of spatial dimensions, but got "
+                                 f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
+                                 f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                                 "scale_factor in (s1, s2, ...,sK) format.")
+            scales = list(scale_factor)
+        else:
+            scales = [scale_factor] * nd
+        out_sizes = None
     else:
-        scales = [scale_factor] * nd if isinstance(scale_factor, (int, float)) else list(scale_factor)
-        out_sizes = [int(np.floor(s * f)) for s, f in zip(in_sizes, scales)]
-        if recompute_scale_factor:
-            scales = [None] * nd
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and out_sizes is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        out_sizes = [int(math.floor(float(L) * f)) for L, f in zip(input.shape[2:], scales)]
+        scales = [None] * nd
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
+    linear_dims = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
+    known = ("nearest", "nearest-exact", "area") + tuple(linear_dims)
+    if mode not in known or nd not in (1, 2, 3) or (mode in linear_dims and nd != linear_dims[mode]):
+        if nd in (1, 2, 3) and mode in linear_dims and mode != "bicubic":
+            raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {linear_dims[mode] + 2}D "
+                                      "input")
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for "
+                                  "the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
+    if antialias:
+        raise NotImplementedError("torch.nn.functional.interpolate(antialias=True) is not supported by ember")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[nd - 1](input, out_sizes)
+    in_sizes = list(input.shape[2:])
+    if out_sizes is None:
+        out_sizes = [int(math.floor(L * f)) for L, f in zip(in_sizes, scales)]
+    if any(L <= 0 for L in in_sizes) or any(o <= 0 for o in out_sizes):
+        names = ("D", "H", "W")[-nd:]
+        shown_in = ", ".join(f"{n}: {L}" for n, L in zip(names, in_sizes))
+        shown_out = ", ".join(f"{n}: {o}" for n, o in zip(names, out_sizes))
+        joint = " and " if nd == 1 else " "  # PyTorch's 1-d message alone says "and"
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){joint}"
+                           f"output ({shown_out})")
+    if not input.dtype.is_floating_point:
+        kind = {"nearest": "nearest", "nearest-exact": "nearest", "bicubic": "cubic"}.get(mode, "linear")
+        raise NotImplementedError(f"\"compute_indices_weights_{kind}\" not implemented for "
+                                  f"'{_word(input.dtype)}'")
     out = input
     for k in range(nd):
         dim = 2 + k
         src = _source_coords(out_sizes[k], in_sizes[k], scales[k], align_corners, mode)
-        if mode == "nearest":
+        if mode in ("nearest", "nearest-exact"):
             out = out.index_select(dim, Tensor._make(src))
             continue
         shape = (-1,) + (1,) * (nd - 1 - k)
@@ -633,6 +1029,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    import warnings
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -653,6 +1051,10 @@ def pixel_unshuffle(input, downscale_factor):
     """(*, C, H r, W r) -> (*, C r^2, H, W)."""
     r = downscale_factor
     *lead, c, h, w = input.shape
+    for what, size, k in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by downscale_factor, but "
+                               f"input.size({k})={size} is not divisible by {r}")
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     n = len(lead)
     x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)

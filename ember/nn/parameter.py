@@ -11,7 +11,11 @@ class Parameter(Tensor):
             from .._ops.creation import empty
             data = empty(0)
         if not isinstance(data, Tensor):
+            data.detach()  # PyTorch's first step: anything else fails with this AttributeError
             raise TypeError(f"Parameter data must be a Tensor, got {type(data).__name__}")
+        if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+            # worded differently from Tensor.requires_grad_'s error, as in PyTorch
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         p = Tensor.__new__(cls)
         p._data = data._data
         p._grad = None

@@ -2,7 +2,6 @@
 plus ASGD and Rprop. Each update follows PyTorch's single-tensor implementation operation
 by operation (so float32 results agree to rounding), written on the parameters' arrays.
 """
-import math
 
 import numpy as np
 
@@ -14,16 +13,32 @@ def _zeros_like(x):
     return Tensor._make(np.zeros_like(x))
 
 
-def _check(lr=0.0, eps=0.0, weight_decay=0.0, **named):
-    if lr < 0.0:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if eps < 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if weight_decay < 0.0:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-    for name, (value, low, high) in named.items():
-        if not low <= value < high:
-            raise ValueError(f"Invalid {name} value: {value}")
+def _check(*checks):
+    """PyTorch's hyperparameter checks, in the order each optimizer makes them: for each
+    (what, value, ok), ``ValueError("Invalid <what>: <value>")`` unless ok."""
+    for what, value, ok in checks:
+        if not ok:
+            raise ValueError(f"Invalid {what}: {value}")
+
+
+def _lr(lr):
+    return ("learning rate", lr, lr >= 0.0)
+
+
+def _eps(eps):
+    return ("epsilon value", eps, eps >= 0.0)
+
+
+def _wd(weight_decay):
+    return ("weight_decay value", weight_decay, weight_decay >= 0.0)
+
+
+def _betas(betas):
+    return [(f"beta parameter at index {i}", b, 0.0 <= b < 1.0) for i, b in enumerate(betas[:2])]
+
+
+def _nonneg(name, value):
+    return (f"{name} value", value, value >= 0.0)
 
 
 class _Stepper(Optimizer):
@@ -56,7 +71,7 @@ class RMSprop(_Stepper):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        _check(lr, eps, weight_decay, momentum=(momentum, 0.0, math.inf), alpha=(alpha, 0.0, math.inf))
+        _check(_lr(lr), _eps(eps), _nonneg("momentum", momentum), _wd(weight_decay), _nonneg("alpha", alpha))
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                                       weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))
@@ -95,8 +110,8 @@ class Adagrad(_Stepper):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
-        _check(lr, eps, weight_decay, lr_decay=(lr_decay, 0.0, math.inf),
-               initial_accumulator_value=(initial_accumulator_value, 0.0, math.inf))
+        _check(_lr(lr), _nonneg("lr_decay", lr_decay), _wd(weight_decay),
+               _nonneg("initial_accumulator_value", initial_accumulator_value), _eps(eps))
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, fused=fused))
@@ -121,7 +136,7 @@ class Adadelta(_Stepper):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
-        _check(lr, eps, weight_decay, rho=(rho, 0.0, 1.0 + 1e-12))
+        _check(_lr(lr), ("rho value", rho, 0.0 <= rho <= 1.0), _eps(eps), _wd(weight_decay))
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 
@@ -148,7 +163,7 @@ class Adamax(_Stepper):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
-        _check(lr, eps, weight_decay, beta1=(betas[0], 0.0, 1.0), beta2=(betas[1], 0.0, 1.0))
+        _check(_lr(lr), _eps(eps), *_betas(betas), _wd(weight_decay))
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, capturable=capturable))
 
@@ -173,8 +188,7 @@ class NAdam(_Stepper):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
-        _check(lr, eps, weight_decay, beta1=(betas[0], 0.0, 1.0), beta2=(betas[1], 0.0, 1.0),
-               momentum_decay=(momentum_decay, 0.0, math.inf))
+        _check(_lr(lr), _eps(eps), *_betas(betas), _wd(weight_decay), _nonneg("momentum_decay", momentum_decay))
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
@@ -213,7 +227,7 @@ class RAdam(_Stepper):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
-        _check(lr, eps, weight_decay, beta1=(betas[0], 0.0, 1.0), beta2=(betas[1], 0.0, 1.0))
+        _check(_lr(lr), _eps(eps), *_betas(betas), _wd(weight_decay))
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
@@ -249,7 +263,7 @@ class ASGD(_Stepper):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
-        _check(lr, 0.0, weight_decay)
+        _check(_lr(lr), _wd(weight_decay))
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
                                       capturable=capturable))

@@ -10,6 +10,7 @@ follows PyTorch's implementation step for step (float32 vectors and scalars).
 """
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer
 
@@ -86,6 +87,12 @@ def _strong_wolfe(obj, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-
     return bf[low], bg[low], bracket[low], evals
 
 
+def _value(loss):
+    """The closure's loss as a float. PyTorch reads it under no_grad, where converting a tensor
+    that requires grad draws no warning; detaching first keeps ember equally quiet."""
+    return float(loss.detach()) if isinstance(loss, Tensor) else float(loss)
+
+
 class LBFGS(Optimizer):
     """Limited-memory BFGS (see the module docstring); ``step(closure)`` runs up to
     ``max_iter`` iterations, re-evaluating the loss through ``closure``."""
@@ -122,7 +129,7 @@ class LBFGS(Optimizer):
 
     def _evaluate(self, closure, x, t, d):
         self._add(t, d)
-        loss = float(closure())
+        loss = _value(closure())
         g = self._flat_grad()
         self._set(x)
         return loss, g
@@ -141,7 +148,7 @@ class LBFGS(Optimizer):
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
         orig_loss = evaluate()
-        loss = float(orig_loss)
+        loss = _value(orig_loss)
         evals = 1
         state["func_evals"] += 1
         g = self._flat_grad()
@@ -198,7 +205,7 @@ class LBFGS(Optimizer):
                 self._add(t, d)
                 opt_cond = False
                 if n_iter != max_iter:
-                    loss = float(evaluate())
+                    loss = _value(evaluate())
                     g = self._flat_grad()
                     opt_cond = np.abs(g).max() <= tol_grad
                     ls_evals = 1

@@ -13,6 +13,12 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from ..nn.modules.module import _typename
+
+
+def _class_repr(obj):
+    """``str(type(obj))`` as PyTorch prints it (``<class 'list'>``), ember's classes under torch's name."""
+    return str(type(obj)).replace("'ember.", "'torch.")
 
 
 class _RequiredParameter:
@@ -34,7 +40,7 @@ class Optimizer:
         self._optimizer_step_post_hooks = OrderedDict()
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            f"but got {type(params).__name__.replace('Parameter', 'Tensor')}")
+                            f"but got {_typename(params)}")
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
@@ -61,7 +67,7 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a group of parameters with its own hyperparameters (missing ones from defaults)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {_class_repr(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
@@ -72,14 +78,17 @@ class Optimizer:
             param_group["params"] = list(params)
         for p in param_group["params"]:
             if not isinstance(p, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
-                                + type(p).__module__.replace("ember", "torch") + "." + type(p).__name__)
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(p))
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
             param_group.setdefault(name, default)
+        if len({id(p) for p in param_group["params"]}) != len(param_group["params"]):
+            import warnings
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                          "an error; see github.com/pytorch/pytorch/issues/40967 for more information", stacklevel=3)
         existing = set()
         for group in self.param_groups:
             existing.update(id(p) for p in group["params"])

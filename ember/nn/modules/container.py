@@ -1,9 +1,11 @@
 """Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``."""
 import operator
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from itertools import islice
 
 from .module import Module
+from ..._tensor import Tensor
 from ..parameter import Parameter
 
 
@@ -67,6 +69,9 @@ class Sequential(Module):
         return self
 
     def insert(self, index, module):
+        if not isinstance(module, Module):
+            # PyTorch's check prints its own class path
+            raise AssertionError("module should be of type: <class 'torch.nn.modules.module.Module'>")
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
@@ -220,9 +225,24 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules):
-        items = modules.items() if hasattr(modules, "items") else modules
-        for key, module in items:
-            self[key] = module
+        if not isinstance(modules, Iterable):
+            raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                            + type(modules).__name__)
+        if isinstance(modules, Mapping) or hasattr(modules, "items"):
+            for key, module in modules.items():
+                self[key] = module
+            return
+        for j, pair in enumerate(modules):
+            _check_pair("ModuleDict", j, pair)
+            self[pair[0]] = pair[1]
+
+
+def _check_pair(kind, j, pair):
+    """An element of ``update``'s sequence must be one (key, value) pair."""
+    if not isinstance(pair, Iterable):
+        raise TypeError(f"{kind} update sequence element #{j} should be Iterable; is" + type(pair).__name__)
+    if len(pair) != 2:
+        raise ValueError(f"{kind} update sequence element #{j} has length {len(pair)}; 2 is required")
 
 
 class ParameterList(Module):
@@ -234,20 +254,20 @@ class ParameterList(Module):
         if values is not None:
             self.extend(values)
 
+    def _abs(self, idx):
+        idx = operator.index(idx)
+        if not -len(self) <= idx < len(self):
+            raise IndexError(f"index {idx} is out of range")
+        return idx % len(self)
+
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return ParameterList([self[i] for i in range(len(self))[idx]])
-        idx = operator.index(idx)
-        if idx < 0:
-            idx += len(self)
-        return getattr(self, str(idx))
+        return getattr(self, str(self._abs(idx)))
 
     def __setitem__(self, idx, param):
-        idx = operator.index(idx)
-        if idx < 0:
-            idx += len(self)
+        idx = self._abs(idx)
         if not isinstance(param, Parameter):
-            from ..._tensor import Tensor
             if isinstance(param, Tensor):
                 param = Parameter(param)
         setattr(self, str(idx), param)
@@ -267,16 +287,21 @@ class ParameterList(Module):
         return self
 
     def extend(self, values):
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):  # a tensor is never unpacked here
+            raise TypeError("ParameterList.extend should be called with an iterable, but got "
+                            + type(values).__name__)
         for v in values:
             self.append(v)
         return self
 
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")
+
     def extra_repr(self):
-        lines = []
-        for k, p in self._parameters.items():
-            size = "x".join(str(s) for s in p.size())
-            lines.append(f"({k}): Parameter containing: [{p.type()} of size {size}]")
-        return "\n".join(lines)
+        # PyTorch indents these lines by two more spaces and names the dtype here (the legacy
+        # type name in ParameterDict)
+        return "\n".join(_entry_repr(k, p, str(p.dtype) if isinstance(p, Tensor) else None)
+                         for k, p in enumerate(self))
 
 
 class ParameterDict(Module):
@@ -293,7 +318,6 @@ class ParameterDict(Module):
 
     def __setitem__(self, key, value):
         self._keys[key] = None
-        from ..._tensor import Tensor
         if isinstance(value, Tensor) and not isinstance(value, Parameter):
             value = Parameter(value)
         setattr(self, key, value)
@@ -321,13 +345,31 @@ class ParameterDict(Module):
         return (self[k] for k in self._keys)
 
     def update(self, parameters):
-        items = parameters.items() if hasattr(parameters, "items") else parameters
-        for k, v in items:
-            self[k] = v
+        if not isinstance(parameters, Iterable):
+            raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
+                            + type(parameters).__name__)
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            for k, v in parameters.items():
+                self[k] = v
+        elif isinstance(parameters, Mapping):  # a plain mapping's order is not trusted: PyTorch sorts its keys
+            for k, v in sorted(parameters.items()):
+                self[k] = v
+        else:
+            for j, pair in enumerate(parameters):
+                _check_pair("ParameterDict", j, pair)
+                self[pair[0]] = pair[1]
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterDict should not be called.")
 
     def extra_repr(self):
-        lines = []
-        for k, p in self.items():
-            size = "x".join(str(s) for s in p.size())
-            lines.append(f"({k}): Parameter containing: [{p.type()} of size {size}]")
-        return "\n".join(lines)
+        return "\n".join(_entry_repr(k, p, p.type() if isinstance(p, Tensor) else None) for k, p in self.items())
+
+
+def _entry_repr(key, value, type_name):
+    """One line of a ParameterList/ParameterDict print."""
+    if type_name is None:
+        return f"  ({key}): Object of type: {type(value).__name__}"
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    size = "x".join(str(n) for n in value.size())
+    return f"  ({key}): {kind} containing: [{type_name} of size {size}]"

@@ -5,7 +5,7 @@ from ..._ops.conv import tuple_n
 from ..._ops.creation import empty
 from .. import functional as F, init
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, _own_forward
 
 
 class _ConvNd(Module):
@@ -26,13 +26,16 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups != 0:
             raise ValueError("out_channels must be divisible by groups")
+        # PyTorch prints these as Python sets: built in its order, they print in its order
+        valid_padding_strings = {"same", "valid"}
         if isinstance(padding, str):
-            if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+            if padding not in valid_padding_strings:
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {valid_padding_strings}")
             if padding == "same" and any(s != 1 for s in tuple_n(stride, nd)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
-            raise ValueError(f"padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got "
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in valid_padding_modes:
+            raise ValueError(f"padding_mode must be one of {valid_padding_modes}, but got "
                              f"padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = tuple_n(kernel_size, nd)
@@ -119,17 +122,33 @@ class _ConvTransposeNd(_ConvNd):
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, output_padding)
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0 if isinstance(padding, str) else padding,
+                         dilation, groups, bias, padding_mode, device, dtype, output_padding)
+        if isinstance(padding, str):
+            # PyTorch's _ntuple makes a string into its characters here (there is no 'same' or
+            # 'valid' for a transposed convolution); forward then rejects them
+            self.padding = tuple(padding)
 
     def _output_padding(self, input, output_size):
+        """The output_padding that gives ``output_size``: each size can be any of the ``stride``
+        sizes whose convolution comes back to the input's size."""
         if output_size is None:
             return self.output_padding
         nd = self._nd
-        output_size = list(output_size)[-nd:]
-        sizes = input.shape[-nd:]
-        return tuple(o - ((s - 1) * st - 2 * p + d * (k - 1) + 1) for o, s, st, p, d, k in
-                     zip(output_size, sizes, self.stride, self.padding, self.dilation, self.kernel_size))
+        lead = 2 if input.dim() == nd + 2 else 1  # batch and channel dims, or the channel alone
+        if len(output_size) == lead + nd:
+            output_size = output_size[lead:]
+        if len(output_size) != nd:
+            raise ValueError(f"ConvTranspose{nd}D: for {input.dim()}D input, output_size must have {nd} or "
+                             f"{lead + nd} elements (got {len(output_size)})")
+        min_sizes = [(input.shape[lead + i] - 1) * self.stride[i] - 2 * self.padding[i]
+                     + self.dilation[i] * (self.kernel_size[i] - 1) + 1 for i in range(nd)]
+        max_sizes = [m + s - 1 for m, s in zip(min_sizes, self.stride)]
+        for size, lo, hi in zip(output_size, min_sizes, max_sizes):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {min_sizes} "
+                                 f"to {max_sizes} (for an input of {input.size()[2:]})")
+        return tuple(size - lo for size, lo in zip(output_size, min_sizes))
 
     def forward(self, input, output_size=None):
         conv_transpose = getattr(F, f"conv_transpose{self._nd}d")
@@ -153,3 +172,7 @@ class ConvTranspose3d(_ConvTransposeNd):
     """The adjoint of Conv3d (upsampling volumes by ``stride``)."""
 
     _nd = 3
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)

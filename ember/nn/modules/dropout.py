@@ -1,6 +1,6 @@
 """``Dropout``: zero random elements while training (see ``F.dropout``)."""
 from .. import functional as F
-from .module import Module
+from .module import Module, _own_forward
 
 
 class Dropout(Module):
@@ -37,3 +37,7 @@ class AlphaDropout(Dropout):
     """Dropout for SELU networks (keeps mean and variance)."""
 
     _fn = staticmethod(F.alpha_dropout)
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(Dropout1d, Dropout2d, AlphaDropout)

@@ -7,6 +7,7 @@ submodule without the user listing them. Everything else (``state_dict``, ``to``
 ``apply``, ``print(model)``) is a walk over that tree.
 """
 import itertools
+import types
 import weakref
 from collections import OrderedDict, namedtuple
 
@@ -95,8 +96,7 @@ class Module:
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__module__.replace('ember', 'torch')}."
-                                f"{type(value).__name__}' as parameter '{name}' (torch.nn.Parameter or "
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' (torch.nn.Parameter or "
                                 "None expected)")
             self.register_parameter(name, value)
         elif isinstance(value, Module):
@@ -108,12 +108,12 @@ class Module:
             modules[name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                 "(torch.nn.Module or None expected)")
             d["_modules"][name] = value
         elif isinstance(value, Buffer) or (d.get("_buffers") is not None and name in d["_buffers"]):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
                                 "(torch.nn.Buffer, torch.Tensor or None expected)")
             if isinstance(value, Buffer):
                 persistent = value.persistent
@@ -148,8 +148,7 @@ class Module:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         _check_name(self, name, "parameter", self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__module__.replace('ember', 'torch')}."
-                            f"{type(param).__name__}' object to parameter '{name}' (torch.nn.Parameter or "
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' (torch.nn.Parameter or "
                             "None required)")
         if param is not None and param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be "
@@ -163,7 +162,7 @@ class Module:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         _check_name(self, name, "buffer", self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
         self._buffers[name] = tensor
         if persistent:
@@ -174,10 +173,9 @@ class Module:
     def add_module(self, name, module):
         """Add a child module, reachable as an attribute called ``name``."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__module__.replace('ember', 'torch')}.{type(module).__name__} "
-                            "is not a Module subclass")
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
+            raise TypeError(f"module name should be a string. Got {_typename(name)}")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
@@ -569,6 +567,39 @@ class Module:
         return main + ")"
 
 
+def _own_forward(*classes, qualname=None):
+    """Give each class its own copy of the ``forward`` it inherits, named ``<Class>.forward``
+    (or ``qualname``). Python names the function in call errors ("Conv2d.forward() missing 1
+    required positional argument: 'input'"), and PyTorch defines ``forward`` on each concrete
+    class where ember shares one body across a family."""
+    for cls in classes:
+        f = cls.forward
+        g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, f.__closure__)
+        g.__kwdefaults__, g.__doc__, g.__module__ = f.__kwdefaults__, f.__doc__, f.__module__
+        g.__dict__.update(f.__dict__)
+        g.__qualname__ = qualname or f"{cls.__name__}.forward"
+        cls.forward = g
+
+
+def _typename(obj):
+    """``torch.typename``, which PyTorch's messages use: ``torch.FloatTensor`` for a tensor,
+    else the object's dotted name (a function's or class's own, an instance's class's), bare
+    for builtins, with ember's package spelled ``torch`` since ember stands in for it."""
+    if isinstance(obj, Tensor):
+        from ..._typeinfo import typename
+        return typename(obj)
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    return f"{module.replace('ember', 'torch', 1) if module.startswith('ember') else module}.{qualname}"
+
+
 def _plain(t):
     """A plain Tensor on the same memory as ``t`` (strips a Buffer marker)."""
     out = Tensor._make(t._data)
@@ -579,7 +610,7 @@ def _plain(t):
 
 def _check_name(module, name, kind, store):
     if not isinstance(name, str):
-        raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
     if "." in name:
         raise KeyError(f'{kind} name can\'t contain "."')
     if name == "":

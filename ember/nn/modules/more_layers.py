@@ -11,7 +11,7 @@ from .dropout import Dropout
 from .extra import Upsample
 from .conv import Conv1d, Conv2d, Conv3d
 from .linear import Linear
-from .module import Module
+from .module import Module, _own_forward
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
 
 
@@ -312,3 +312,7 @@ class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
     """``BatchNorm3d`` with ``num_features`` inferred at the first call."""
 
     cls_to_become = BatchNorm3d
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(Dropout3d, FeatureAlphaDropout, LPPool1d, LPPool2d, LPPool3d)

@@ -107,8 +107,10 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             i2h.reset_parameters()
             h2o.reset_parameters()
 
-    def forward(self, input, target):
-        """(output, loss): output[n] = log p(target[n] | input[n]); loss = mean of -output."""
+    def forward(self, input_, target_):
+        """(output, loss): output[n] = log p(target[n] | input[n]); loss = mean of -output.
+        (PyTorch names the arguments ``input_`` and ``target_``, as its call errors show.)"""
+        input, target = input_, target_
         batched = input.dim() == 2
         if input.dim() not in (1, 2):
             raise RuntimeError("1D target tensor expected, multi-target not supported" if input.dim() > 2 else

@@ -5,7 +5,7 @@ from ..._ops import norm as _norm
 from ..._ops.creation import ones, zeros, tensor
 from ... import _dtype
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, _own_forward
 
 
 class _NormBase(Module):
@@ -108,6 +108,15 @@ class _InstanceNorm(_NormBase):
 
     def forward(self, input):
         self._check_input_dim(input)
+        feature_dim = input.dim() - self._spatial - 1  # 1, or 0 for an unbatched input
+        if input.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
+                                 f"({self.num_features}), but got: {input.shape[feature_dim]}.")
+            import warnings
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
+                          "warning by not passing in num_features, which is not used because affine=False",
+                          stacklevel=2)
         unbatched = input.dim() == self._spatial + 1
         if unbatched:
             input = input.unsqueeze(0)
@@ -161,7 +170,7 @@ class GroupNorm(Module):
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         if affine:
             self.weight = Parameter(ones(num_channels, dtype=dtype))
@@ -175,3 +184,7 @@ class GroupNorm(Module):
 
     def extra_repr(self):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.affine}"
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(BatchNorm1d, BatchNorm2d, BatchNorm3d, qualname="_BatchNorm.forward")  # PyTorch's shared base

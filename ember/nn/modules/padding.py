@@ -5,7 +5,7 @@
 (left, right) of the last dim first, then (top, bottom), then (front, back).
 """
 from .. import functional as F
-from .module import Module
+from .module import Module, _own_forward
 
 
 def _ntuple(padding, n):
@@ -149,3 +149,8 @@ class CircularPad3d(_CircularPadNd):
     """Wrap the last three dims around."""
 
     _dims = 3
+
+
+# PyTorch's reflection and replication pads share a forward per kind
+_own_forward(ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, qualname="_ReflectionPadNd.forward")
+_own_forward(ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, qualname="_ReplicationPadNd.forward")

@@ -2,7 +2,7 @@
 Each family is one class body; ``_nd`` picks the functional form."""
 from ..._ops.conv import tuple_n
 from .. import functional as F
-from .module import Module
+from .module import Module, _own_forward
 
 
 class _MaxPoolNd(Module):
@@ -164,3 +164,9 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
 class MaxUnpool3d(_MaxUnpoolNd):
     _nd = 3
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(MaxPool1d, MaxPool2d, MaxPool3d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+             AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, MaxUnpool1d, MaxUnpool2d,
+             MaxUnpool3d)

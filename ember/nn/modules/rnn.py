@@ -22,7 +22,7 @@ from ..._ops.creation import empty, zeros
 from .. import functional as F, init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
-from .module import Module
+from .module import Module, _own_forward
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -62,7 +62,19 @@ class RNNBase(Module):
         if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")
-        if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+        if dropout > 0 and num_layers == 1:
+            import warnings
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                          stacklevel=3)
+        for what, v in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(v, bool):
+                raise TypeError(f"{what} should be of type bool, got: {type(v).__name__}")
+        if not isinstance(input_size, int):
+            raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+        if input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
+        if not isinstance(hidden_size, int):
             raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
         if hidden_size <= 0:
             raise ValueError("hidden_size must be greater than zero")
@@ -145,18 +157,28 @@ class RNNBase(Module):
             unbatched = False
         else:
             if input.dim() not in (2, 3):
-                raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D instead")
+                # PyTorch's RNN (tanh or relu) alone says "tensor" here
+                name = {"LSTM": "LSTM", "GRU": "GRU"}.get(self.mode, "RNN")
+                raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D"
+                                 f"{' tensor' if name == 'RNN' else ''} instead")
             unbatched = input.dim() == 2
+            if hx is not None:
+                _check_state_dims(hx, self.mode == "LSTM", 2 if unbatched else 3)
             if unbatched:
                 input = input.unsqueeze(1)
             elif self.batch_first:
                 input = input.transpose(0, 1)
-            if input.shape[-1] != self.input_size:
-                raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
-                                   f"{input.shape[-1]}")
             batch = input.shape[1]
             steps = list(input.unbind(0))
             batch_sizes = [batch] * len(steps)
+        weight = getattr(self, self._flat_weights_names[0])
+        if data_dtype(input) != weight.dtype:
+            dt = data_dtype(input)
+            raise ValueError(f"RNN input dtype ({dt}) does not match weight dtype ({weight.dtype}). Convert input: "
+                             f"input.to({weight.dtype}), or convert model: model.to({dt})")
+        size = (input.data if packed else input).shape[-1]
+        if size != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {size}")
         dirs = 2 if self.bidirectional else 1
         is_lstm = self.mode == "LSTM"
         h_shape = (self.num_layers * dirs, batch, self.proj_size or self.hidden_size)
@@ -166,9 +188,10 @@ class RNNBase(Module):
             hx = (h0, zeros(*c_shape, dtype=steps[0].dtype) if self.proj_size else h0) if is_lstm else h0
         else:
             if unbatched:
-                _check_unbatched_state(hx, is_lstm)
                 hx = tuple(h.unsqueeze(1) for h in hx) if is_lstm else hx.unsqueeze(1)
             _check_state_size(hx, is_lstm, h_shape, c_shape)
+            if is_lstm and len(hx) != 2:
+                raise RuntimeError("lstm expects two hidden states")
             if packed and input.sorted_indices is not None:
                 idx = input.sorted_indices
                 hx = tuple(h.index_select(1, idx) for h in hx) if is_lstm else hx.index_select(1, idx)
@@ -219,13 +242,19 @@ class RNNBase(Module):
         return output, hidden
 
 
-def _check_unbatched_state(hx, is_lstm):
-    dims = [h.dim() for h in hx] if is_lstm else [hx.dim()]
-    if any(d != 2 for d in dims):
-        if is_lstm:
-            raise RuntimeError(f"For unbatched 2-D input, hx and cx should also be 2-D but got ({dims[0]}-D, "
-                               f"{dims[1]}-D) tensors")
-        raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {dims[0]}-D tensor")
+def data_dtype(input):
+    return input.data.dtype if isinstance(input, PackedSequence) else input.dtype
+
+
+def _check_state_dims(hx, is_lstm, want):
+    """The initial state has the input's batchedness: 2-D for a 2-D input, 3-D for a 3-D one."""
+    kind = "unbatched 2-D" if want == 2 else "batched 3-D"
+    if is_lstm:
+        if hx[0].dim() != want or hx[1].dim() != want:
+            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got ({hx[0].dim()}-D, "
+                               f"{hx[1].dim()}-D) tensors")
+    elif hx.dim() != want:
+        raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got {hx.dim()}-D tensor")
 
 
 def _check_state_size(hx, is_lstm, h_shape, c_shape):
@@ -306,6 +335,15 @@ class RNNCellBase(Module):
         return s
 
     def _prepare(self, input, hx, n_states):
+        name = type(self).__name__
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None and n_states == 2:
+            for i, h in enumerate(hx):
+                if h.dim() not in (1, 2):
+                    raise ValueError(f"{name}: Expected hx[{i}] to be 1D or 2D, got {h.dim()}D instead")
+        elif hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
         unbatched = input.dim() == 1
         if unbatched:
             input = input.unsqueeze(0)
@@ -314,6 +352,16 @@ class RNNCellBase(Module):
             hx = (z, z) if n_states == 2 else z
         elif unbatched:
             hx = tuple(h.unsqueeze(0) for h in hx) if n_states == 2 else hx.unsqueeze(0)
+        # PyTorch's cell kernels then check the sizes, in this order
+        if input.shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected {self.input_size}")
+        for i, h in enumerate(hx if n_states == 2 else (hx,)):
+            if h.shape[0] != input.shape[0]:
+                raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} batch size "
+                                   f"{h.shape[0]}")
+            if h.shape[1] != self.hidden_size:
+                raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected "
+                                   f"{self.hidden_size}")
         return input, hx, unbatched
 
     def _weights(self):
@@ -327,6 +375,8 @@ class RNNCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         x, h, unbatched = self._prepare(input, hx, 1)
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         out = _rnn_cell(x, h, *self._weights(), self.nonlinearity)
         return out.squeeze(0) if unbatched else out
 
@@ -349,3 +399,7 @@ class GRUCell(RNNCellBase):
         x, h, unbatched = self._prepare(input, hx, 1)
         out = _gru_cell(x, h, *self._weights())
         return out.squeeze(0) if unbatched else out
+
+
+# each class its own forward, as in PyTorch (call errors name it: see module._own_forward)
+_own_forward(RNN, LSTM, GRU)

@@ -41,12 +41,13 @@ def _invert(perm):
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
     """Pack a padded (T, B, *) (or (B, T, *)) batch given each sequence's length."""
-    lengths = np.asarray(lengths.tolist() if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
+    if isinstance(lengths, Tensor):
+        if lengths.dim() != 1:
+            raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D cpu "
+                               "Long tensor")
+        lengths = lengths.tolist()
+    lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
     if enforce_sorted:
-        if np.any(np.diff(lengths) > 0):
-            raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
-                               "You can pass `enforce_sorted=False` to pack_padded_sequence and/or "
-                               "pack_sequence to sidestep this requirement if you do not need ONNX exportability.")
         sorted_idx = None
         order = np.arange(len(lengths))
     else:
@@ -54,10 +55,21 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         sorted_idx = Tensor._make(order.astype(np.int64))
     if batch_first:
         input = input.transpose(0, 1)
-    if lengths.size and lengths.min() <= 0:
+    # PyTorch's checks, in its order (only the shortest length is checked for > 0)
+    if input.numel() == 0:
+        raise RuntimeError("Cannot pack empty tensors.")
+    batch = input.shape[1]
+    if len(lengths) != batch:
+        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
+                           f"(batch_size={batch})")
+    sl = lengths[order]
+    if sl[-1] <= 0:
         raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that "
                            "is <= 0")
-    sl = lengths[order]
+    if np.any(np.diff(sl) > 0):
+        raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
+                           "You can pass `enforce_sorted=False` to pack_padded_sequence and/or "
+                           "pack_sequence to sidestep this requirement if you do not need ONNX exportability.")
     batch_sizes = np.array([(sl > t).sum() for t in range(int(sl[0]))], dtype=np.int64)
     pieces = [input[t].index_select(0, Tensor._make(order[:b].astype(np.int64))) for t, b in enumerate(batch_sizes)]
     data = ember.cat(pieces, 0)
@@ -94,16 +106,39 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
-    """Stack variable-length (L_i, *) tensors into (max L, B, *), padding with ``padding_value``."""
+    """Stack variable-length (L_i, *) tensors into (max L, B, *), padding with ``padding_value``.
+    The trailing dims are the first sequence's; the others are broadcast to them, as PyTorch
+    copies each one into its slot."""
+    if isinstance(sequences, Tensor):
+        sequences = sequences.unbind(0)
+    sequences = list(sequences)
+    if not sequences:
+        raise RuntimeError("received an empty list of sequences")
+    if padding_side not in ("left", "right"):
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     max_len = max(s.shape[0] for s in sequences)
+    trailing = tuple(sequences[0].shape[1:])
     padded = []
     for s in sequences:
+        if tuple(s.shape[1:]) != trailing:
+            _check_copy(trailing, tuple(s.shape[1:]))
+            s = s.expand(s.shape[0], *trailing)
         extra = max_len - s.shape[0]
         if extra:
-            pad = ember.full((extra,) + tuple(s.shape[1:]), padding_value, dtype=s.dtype)
+            pad = ember.full((extra,) + trailing, padding_value, dtype=s.dtype)
             s = ember.cat([s, pad] if padding_side == "right" else [pad, s], 0)
         padded.append(s)
     return ember.stack(padded, 0 if batch_first else 1)
+
+
+def _check_copy(slot, got):
+    """PyTorch's broadcasting error when a sequence's trailing dims do not fit the slot."""
+    n = max(len(slot), len(got))
+    a, b = (1,) * (n - len(slot)) + slot, (1,) * (n - len(got)) + got
+    for d in range(n - 1, -1, -1):
+        if a[d] != b[d] and b[d] != 1:
+            raise RuntimeError(f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at "
+                               f"non-singleton dimension {d + 1}")
 
 
 def pack_sequence(sequences, enforce_sorted=True):
