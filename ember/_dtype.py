@@ -121,7 +121,7 @@ def set_default_dtype(d):
     """Set the default floating dtype; only float32 and float64 (and float16) are allowed."""
     d = to_dtype(d)
     if not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 

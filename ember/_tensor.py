@@ -89,12 +89,14 @@ class Tensor:
 
     @property
     def shape(self):
-        return Size(self._data.shape)
+        return _size(self._data.shape)
 
     def size(self, dim=None):
         """The shape, or the length of one dimension."""
         if dim is None:
-            return Size(self._data.shape)
+            return _size(self._data.shape)
+        if not self._data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         from ._ops._util import normalize_dim
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
@@ -154,8 +156,18 @@ class Tensor:
 
     def stride(self, dim=None):
         """Strides in elements, as PyTorch counts them (NumPy counts bytes)."""
-        item = self._data.itemsize
-        s = tuple(st // item for st in self._data.strides)
+        a = self._data
+        if a.size == 0:
+            # an empty array's strides are NumPy's choice (often 0); PyTorch gives the row-major
+            # strides it would have, counting each empty dim as size 1
+            s, n = [], 1
+            for size in reversed(a.shape):
+                s.append(n)
+                n *= max(size, 1)
+            s = tuple(reversed(s))
+        else:
+            item = a.itemsize
+            s = tuple(st // item for st in a.strides)
         if dim is None:
             return s
         from ._ops._util import normalize_dim
@@ -371,8 +383,9 @@ class Tensor:
         return iter(self.unbind(0))
 
     def _scalar(self, kind):
+        # int(t), float(t), complex(t): unlike item(), Python's conversions raise ValueError
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return kind(self._data.reshape(()).item())
 
     def __bool__(self):
@@ -403,6 +416,19 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    def __contains__(self, element):
+        """``element in t``: whether any element of ``t`` equals ``element`` (a number, or a
+        tensor compared by broadcasting)."""
+        import numbers
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((element == self).any().item())
+
+    def __reversed__(self):
+        """``reversed(t)``: ``t`` flipped along its first dim (a 0-d tensor is itself)."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
         return tensor_repr(self)
@@ -414,25 +440,44 @@ class Tensor:
 
     def to(self, *args, **kwargs):
         """Convert dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(other)``,
-        ``to(device, dtype)``; returns ``self`` when nothing changes (unless ``copy=True``)."""
-        dtype, device, copy = _parse_to(args, kwargs)
+        ``to(device, dtype)``, each optionally followed by ``non_blocking`` and ``copy``;
+        returns ``self`` when nothing changes (unless ``copy=True``)."""
+        if len(args) == 1 and not kwargs and args[0].__class__ is _dtype.dtype:  # the common to(dtype)
+            dtype, device, copy = args[0], None, False
+        else:
+            dtype, device, copy = _parse_to(args, kwargs)
         if device is not None:
             check_available(device)
         if dtype is None or dtype.np == self._data.dtype:
-            return self.clone() if copy else self
+            if not copy:
+                return self
+            dtype = self.dtype
         from ._ops.pointwise import _cast
-        return _cast(self, dtype)
+        return _cast(self, dtype)  # a copy that keeps the layout (ToCopyBackward0, as in PyTorch)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
-        """With no argument, the legacy type name (``'torch.FloatTensor'``); else convert."""
+        """With no argument, the legacy type name (``'torch.FloatTensor'``); else convert to a
+        dtype, given as a dtype, a legacy type (``torch.DoubleTensor``) or its name."""
+        kwargs.pop("async", None)  # the old name of non_blocking
+        if kwargs:
+            raise TypeError(f"type() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if dtype is None:
             return _legacy_type_name(self)
         if isinstance(dtype, str):
-            dtype = _LEGACY_BY_NAME.get(dtype.replace("torch.cuda.", "torch."))
-            if dtype is None:
+            if dtype.startswith("torch.cuda."):
+                raise RuntimeError(_NO_CUDA_LIBRARY)
+            if dtype == "torch.BFloat16Tensor":
+                return self.bfloat16()
+            if dtype not in _LEGACY_BY_NAME:
                 raise ValueError(f"invalid type: '{dtype}'")
-        elif isinstance(dtype, type) and issubclass(dtype, Tensor) and hasattr(dtype, "_legacy_dtype"):
+            dtype = _LEGACY_BY_NAME[dtype]
+        elif hasattr(dtype, "_legacy_dtype"):  # torch.DoubleTensor and the other legacy types
             dtype = dtype._legacy_dtype
+        elif isinstance(dtype, type):
+            name = dtype.__name__ if dtype.__module__ == "builtins" else f"{dtype.__module__}.{dtype.__name__}"
+            raise ValueError(f"invalid type: '{name}'")
+        elif not isinstance(dtype, _dtype.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
     def cpu(self, memory_format=None):
@@ -453,35 +498,24 @@ class Tensor:
     def is_shared(self):
         return False
 
-    def float(self, memory_format=None):
-        return self.to(_dtype.float32)
-
-    def double(self, memory_format=None):
-        return self.to(_dtype.float64)
-
-    def half(self, memory_format=None):
-        return self.to(_dtype.float16)
-
-    def long(self, memory_format=None):
-        return self.to(_dtype.int64)
-
-    def int(self, memory_format=None):
-        return self.to(_dtype.int32)
-
-    def short(self, memory_format=None):
-        return self.to(_dtype.int16)
-
-    def char(self, memory_format=None):
-        return self.to(_dtype.int8)
-
-    def byte(self, memory_format=None):
-        return self.to(_dtype.uint8)
-
-    def bool(self, memory_format=None):
-        return self.to(_dtype.bool)
-
-    def bfloat16(self, memory_format=None):
+    def bfloat16(self, *args, memory_format=None):
         raise NotImplementedError("torch.Tensor.bfloat16: ember has no bfloat16 dtype (NumPy lacks one)")
+
+    def __copy__(self):
+        # copy.copy shares memory, as PyTorch's (which rebuilds the tensor on the same
+        # storage): a new leaf on the same array, with the same requires_grad
+        new = _new(type(self))
+        new._data = self._data
+        new._requires_grad = self._requires_grad
+        new._grad = None
+        new.grad_fn = None
+        new._output_nr = 0
+        new._vc = self._vc
+        new._base = None
+        new._meta = None
+        if hasattr(self, "__dict__"):
+            new.__dict__.update(self.__dict__)
+        return new
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
@@ -492,7 +526,7 @@ class Tensor:
         if id(self) in memo:
             return memo[id(self)]
         new = _new(type(self))
-        new._data = self._data.copy()
+        new._data = self._data.copy(order="K")  # the strides are kept, as PyTorch keeps them
         new._requires_grad = self._requires_grad
         new._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
         new.grad_fn = None
@@ -507,7 +541,7 @@ class Tensor:
         return new
 
     def __reduce_ex__(self, proto):
-        return (_rebuild_tensor, (self._data.copy(), self._requires_grad))
+        return (_rebuild_tensor, (self._data.copy(order="K"), self._requires_grad))
 
     def __setstate__(self, state):  # pragma: no cover - pickles of ember tensors use __reduce_ex__
         raise RuntimeError("unexpected tensor state")
@@ -515,6 +549,33 @@ class Tensor:
 
 from .autograd import function as _function  # noqa: E402
 _function.Tensor = Tensor
+
+
+def _converter(name, dt):
+    """The method ``Tensor.<name>()``: ``self.to(dt)``; like PyTorch's, it takes no positional
+    argument (``memory_format`` is keyword-only)."""
+    def convert(self, *args, memory_format=None):
+        if args:
+            raise TypeError(f"{name}() takes 0 positional arguments but {len(args)} "
+                            f"{'was' if len(args) == 1 else 'were'} given")
+        if self._data.dtype == dt.np:
+            return self
+        from ._ops.pointwise import _cast
+        return _cast(self, dt)
+    convert.__name__ = convert.__qualname__ = name
+    convert.__doc__ = f"``self.to({dt!r})``: ``self`` when it already is {dt}, else a converted copy."
+    return convert
+
+
+for _name, _dt in (("float", _dtype.float32), ("double", _dtype.float64), ("half", _dtype.float16),
+                   ("long", _dtype.int64), ("int", _dtype.int32), ("short", _dtype.int16), ("char", _dtype.int8),
+                   ("byte", _dtype.uint8), ("bool", _dtype.bool)):
+    setattr(Tensor, _name, _converter(_name, _dt))
+
+
+def _size(shape):
+    """A ``Size`` of a NumPy shape (ints already, so ``Size``'s checks are skipped)."""
+    return tuple.__new__(Size, shape)
 
 
 def _rebuild_tensor(arr, requires_grad):
@@ -557,27 +618,57 @@ def _legacy_type_name(t):
     return _legacy_type_name_of(t._data.dtype)
 
 
+# what a CPU-only PyTorch says when a legacy CUDA type name asks for CUDA
+_NO_CUDA_LIBRARY = (
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a "
+    "CPU library and a CUDA library; this error has occurred because you are trying to use some CUDA "
+    "functionality, but the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA "
+    "library MUST be loaded, EVEN IF you don't directly use any symbols from the CUDA library! One common culprit "
+    "is a lack of -Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library "
+    "dependencies if you don't depend on any of their symbols.  You can check if this has occurred by using ldd "
+    "on your binary to see if there is a dependency on *_cuda.so library.")
+
+# Tensor.to's overloads, as PyTorch lists them when a call fits none
+_TO_SIGNATURES = tuple(first + ", bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None"
+                       for first in ("torch.device device = None, torch.dtype dtype = None", "torch.dtype dtype",
+                                     "Tensor tensor"))
+
+
 def _parse_to(args, kwargs):
-    dtype = kwargs.pop("dtype", None)
-    device = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    for a in args:
-        if isinstance(a, _dtype.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, (str, int)) and not isinstance(a, bool) or a.__class__.__name__ == "device":
-            device = to_device(a)
-        elif isinstance(a, bool):
-            copy = a if dtype is not None or device is not None else copy
-        elif a is None:
-            continue
-        else:
-            dtype = _dtype.to_dtype(a)
-    if dtype is not None:
-        dtype = _dtype.to_dtype(dtype)
-    return dtype, device, copy
+    """``(dtype, device, copy)`` from the arguments of ``Tensor.to``, which has three forms:
+    ``to(device=None, dtype=None, non_blocking=False, copy=False)``, ``to(dtype, non_blocking,
+    copy)`` and ``to(tensor, non_blocking, copy)`` (``memory_format`` is a keyword of each)."""
+    first = args[0] if args else None
+    if isinstance(first, Tensor) or (not args and "tensor" in kwargs):
+        names = ("tensor", "non_blocking", "copy")
+    elif args and _is_dtype_like(first):
+        names = ("dtype", "non_blocking", "copy")
+    else:
+        names = ("device", "dtype", "non_blocking", "copy")
+    bound = dict(zip(names, args))
+    ok = len(args) <= len(names)
+    for k, v in kwargs.items():
+        if k in bound or (k not in names and k != "memory_format"):
+            ok = False
+        bound[k] = v
+    dev, dt = bound.get("device"), bound.get("dtype")
+    ok = ok and (dev is None or isinstance(dev, (str, int)) and not isinstance(dev, bool)
+                 or dev.__class__.__name__ == "device")
+    ok = ok and (dt is None or _is_dtype_like(dt))
+    ok = ok and all(isinstance(bound.get(k, False), bool) for k in ("non_blocking", "copy"))
+    if not ok:
+        from ._ops._arguments import invalid_combination
+        raise invalid_combination("to", args, kwargs, _TO_SIGNATURES)
+    if "tensor" in bound:
+        dt = bound["tensor"].dtype
+    elif dt is not None:
+        # a Python number stands for its type here: x.to(True) is x.to(torch.bool)
+        dt = _dtype.to_dtype(type(dt) if isinstance(dt, (float, int)) and not isinstance(dt, _dtype.dtype) else dt)
+    if isinstance(dev, int):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return dt, (None if dev is None else to_device(dev)), bound.get("copy", False)
+
+
+def _is_dtype_like(d):
+    """A dtype, or what PyTorch reads as one: a Python scalar type, or a bool or float number."""
+    return isinstance(d, _dtype.dtype) or d is float or d is int or d is bool or d.__class__ in (bool, float)

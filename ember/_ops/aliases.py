@@ -31,6 +31,8 @@ def ravel(input):
 
 def type_as(self, other):
     """``self`` converted to ``other``'s dtype (``self`` itself when they already agree)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
     return self.to(other.dtype)
 
 
@@ -260,6 +262,7 @@ __all__ = ["fix", "arccosh", "arcsinh", "arctanh", "arccos", "arcsin", "arctan",
            "arccosh_", "arcsinh_", "arctanh_", "fix_", "clip_", "negative_"]
 globals().update(_ALIASES)
 globals().update({name: _INPLACE[name] for name in __all__ if name.endswith("_")})
+Tensor.__pos__ = positive  # (``+t`` refuses bool tensors too)
 methods(ravel, type_as, is_nonzero, is_same_size, is_inference, get_device, positive, adjoint, hsplit, vsplit, dsplit,
         squeeze_, unsqueeze_, transpose_, t_, float_power_, swapaxes_=transpose_, swapdims_=transpose_, **_ALIASES,
         **_INPLACE)

@@ -1,6 +1,7 @@
 """Tensor creation: ``tensor``, ``zeros``, ``arange``, ``linspace``, the legacy type
 constructors (``FloatTensor``) and the ``*_like`` family."""
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -8,13 +9,26 @@ import numpy as np
 from .. import _dtype
 from .._device import check_available
 from .._tensor import Tensor, _shape_arg, _LEGACY_NAMES
+from ._arguments import dtype_arg, int_list, invalid_combination, is_int, one_int, size_args, tp_name
+
+_UNSET = object()  # an argument not given (where None is a value the caller may pass)
 
 
 def _finish(arr, requires_grad):
     t = Tensor._make(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind != "f":  # (a factory words it differently from requires_grad_)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
+
+
+def _np_dtype(fname, dtype, default=None):
+    """The NumPy dtype of a factory's ``dtype=`` argument (checked as PyTorch checks it);
+    ``default`` (else the default float dtype) when it is None."""
+    if dtype is None:
+        return default if default is not None else _dtype.get_default_dtype().np
+    return dtype_arg(fname, dtype).np
 
 
 def _infer_np_dtype(arr):
@@ -34,18 +48,19 @@ def _infer_np_dtype(arr):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays, tensors)."""
     check_available(device)
+    if dtype is not None:
+        dtype = dtype_arg("tensor", dtype)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                       "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
-        arr = data._data.copy() if dtype is None else data._data.astype(_dtype.to_dtype(dtype).np)
+        arr = data._data.copy() if dtype is None else data._data.astype(dtype.np)
         return _finish(arr, requires_grad)
-    if isinstance(data, np.ndarray):
-        arr = np.array(data, dtype=_dtype.from_numpy_dtype(data.dtype).np if dtype is None else
-                       _dtype.to_dtype(dtype).np, copy=True)
+    if isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype, as an array does
+        arr = np.array(data, dtype=_dtype.from_numpy_dtype(data.dtype).np if dtype is None else dtype.np, copy=True)
         return _finish(arr, requires_grad)
-    arr = _from_python(data)
-    target = _dtype.to_dtype(dtype).np if dtype is not None else _infer_np_dtype(arr)
+    arr, inferred = _from_python(data)
+    target = dtype.np if dtype is not None else inferred or _infer_np_dtype(arr)
     if target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
         # into an integer type every value must fit (into a float type, tensor() lets values
         # overflow to inf, unlike fill_); NaN fails, and min and max bound the rest
@@ -55,31 +70,111 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def _from_python(data):
-    if isinstance(data, np.generic):
-        return np.array(data)
+    """An array of nested Python sequences of numbers, with PyTorch's errors for data that is
+    ragged, not numeric, or holds an integer no int64 can."""
+    first, inferred = data, None
+    while isinstance(first, (list, tuple)) and len(first):
+        first = first[0]
+    if isinstance(first, (Tensor, np.generic)):
+        # tensors in a list are numbers there (NumPy would nest them), and their dtypes (like
+        # those of NumPy numbers) take part in the inference, with every number's, as in
+        # promote_types
+        dtypes = []
+        data = _tensors_as_numbers(data, dtypes)
+        inferred = dtypes[0]
+        for d in dtypes[1:]:
+            inferred = _dtype.promote_types(inferred, d)
+        inferred = inferred.np
     try:
         arr = np.array(data)
-    except ValueError as e:
-        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
-    if arr.dtype.kind == "O":
-        raise TypeError(f"Could not infer dtype of {type(arr.flat[0]).__name__ if arr.size else 'object'}")
+    except ValueError:
+        _check_nesting(data)
+        raise
+    if arr.dtype.kind == "O" or arr.dtype == np.uint64:
+        bad = next((v for v in _leaves(data) if not isinstance(v, (bool, float, complex, np.generic))
+                    and not (isinstance(v, int) and -2 ** 63 <= v < 2 ** 63)), None)
+        if isinstance(bad, int):  # (NumPy holds it in uint64 or as an object)
+            raise ValueError("Overflow when unpacking long long")
+        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__ if arr.size else 'object'}")
     if arr.dtype.kind in "US":
+        first = data
+        while isinstance(first, (list, tuple)) and len(first):
+            first = first[0]
+        if isinstance(first, str) and first is not data:  # a string where a number starts a row
+            raise ValueError("too many dimensions 'str'")
         raise TypeError("new(): invalid data type 'str'")
-    return arr
+    return arr, inferred
+
+
+def _tensors_as_numbers(data, dtypes):
+    """``data`` with each (one-element) tensor replaced by its value; ``dtypes`` collects the
+    dtype of every leaf."""
+    if isinstance(data, (list, tuple)):
+        return [_tensors_as_numbers(d, dtypes) for d in data]
+    if isinstance(data, Tensor):
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        dtypes.append(data.dtype)
+        return data._data.reshape(()).item()
+    if isinstance(data, (bool, int, float, np.generic)):
+        dtypes.append(_dtype.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _dtype.scalar_dtype(data))
+    return data
+
+
+def _leaves(data):
+    if isinstance(data, (list, tuple)):
+        for d in data:
+            yield from _leaves(d)
+    else:
+        yield data
+
+
+def _check_nesting(data):
+    """PyTorch's error for ragged nested sequences: the lengths along the first elements set
+    the shape, and every sequence must match it."""
+    sizes, first = [], data
+    while isinstance(first, (list, tuple)):
+        sizes.append(len(first))
+        if not first:
+            break
+        first = first[0]
+
+    def walk(seq, dim):
+        if dim == len(sizes):
+            if isinstance(seq, (list, tuple)):
+                raise TypeError(f"'{type(seq).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(seq, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(seq) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(seq)})")
+        for item in seq:
+            walk(item, dim + 1)
+    walk(data, 0)
 
 
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with a tensor or ndarray when no conversion is needed."""
     check_available(device)
+    if dtype is not None:
+        dtype = dtype_arg("as_tensor", dtype)
     if isinstance(data, Tensor):
-        return data if dtype is None or _dtype.to_dtype(dtype).np == data._data.dtype else data.to(dtype)
+        return data if dtype is None or dtype.np == data._data.dtype else data.to(dtype)
     if isinstance(data, np.ndarray):
-        d = _dtype.from_numpy_dtype(data.dtype).np if dtype is None else _dtype.to_dtype(dtype).np
+        d = _dtype.from_numpy_dtype(data.dtype).np if dtype is None else dtype.np
         return Tensor._make(data if d == data.dtype else data.astype(d))
     return tensor(data, dtype=dtype)
 
 
-asarray = as_tensor
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``obj`` as a tensor that shares memory with ``obj`` (a tensor or an ndarray) when no
+    conversion is needed, unless ``copy=True``, which always copies."""
+    t = as_tensor(obj, dtype=dtype, device=device)
+    if copy and (t is obj or isinstance(obj, np.ndarray) and t._data is obj):
+        t = t.clone() if isinstance(obj, Tensor) else Tensor._make(t._data.copy())
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def from_numpy(ndarray):
@@ -94,88 +189,165 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray)
 
 
-def _factory(fill, size, dtype, device, requires_grad, default=None):
+def _factory(fname, fill, size, kwargs, dtype, device, requires_grad):
+    """A new tensor of the shape given as ``fname(*size)``, filled by ``fill(shape, dtype)``."""
+    shape = size_args(fname, "size", size, kwargs)
+    for s in shape:
+        if s < 0:
+            if fname == "zeros":  # zeros checks its sizes itself, with its own message
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    d = _np_dtype(fname, dtype)
     check_available(device)
-    d = _dtype.to_dtype(dtype).np if dtype is not None else (default or _dtype.get_default_dtype().np)
-    shape = _shape_arg(size)
     return _finish(fill(shape, d), requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """A tensor of zeros with the given shape."""
-    return _factory(np.zeros, size, dtype, device, requires_grad)
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """A tensor of zeros with the given shape (``zeros(2, 3)``, ``zeros((2, 3))`` or
+    ``zeros(size=(2, 3))``)."""
+    return _factory("zeros", np.zeros, size, kwargs, dtype, device, requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
     """A tensor of ones with the given shape."""
-    return _factory(np.ones, size, dtype, device, requires_grad)
+    return _factory("ones", np.ones, size, kwargs, dtype, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+          memory_format=None, **kwargs):
     """An uninitialised tensor with the given shape (ember zero-fills it)."""
-    return _factory(np.zeros, size, dtype, device, requires_grad)
+    return _factory("empty", np.zeros, size, kwargs, dtype, device, requires_grad)
+
+
+def _fill_number(fname, value, position):
+    """``fill_value`` as a Python number: a number, or a 0-d tensor's value (PyTorch's
+    ``Number`` argument); anything else is PyTorch's TypeError."""
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        return value.item()
+    if not isinstance(value, (numbers.Number, np.bool_)):
+        raise TypeError(f"{fname}(): argument 'fill_value' (position {position}) must be Number, not {tp_name(value)}")
+    return value
+
+
+def _fill_dtype(value):
+    """The dtype ``full`` gives a fill value: bool, int64 or the default float (a NumPy bool
+    is not a Python bool, so PyTorch reads it as a float)."""
+    return _dtype.get_default_dtype() if isinstance(value, np.bool_) else _dtype.scalar_dtype(value)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """A tensor filled with ``fill_value``; its dtype follows the value (int -> int64)."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    default = _dtype.scalar_dtype(fill_value).np
-
-    def fill(shape, d):
-        return np.full(shape, check_scalar(fill_value, np.dtype(d)), d)
-    return _factory(fill, (size,), dtype, device, requires_grad, default)
+    fill_value = _fill_number("full", fill_value, 2)
+    return _full("full", size, fill_value, dtype or _fill_dtype(fill_value), device, requires_grad)
 
 
-def _like(fill, input, dtype, requires_grad, device):
-    if not isinstance(input, Tensor):
-        raise TypeError(f"expected Tensor as argument 'input', but got {type(input).__name__}")
+def _full(fname, size, fill_value, dtype, device, requires_grad):
+    shape = int_list(fname, "size", size, 1)
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    d = _np_dtype(fname, dtype)
     check_available(device)
-    d = _dtype.to_dtype(dtype).np if dtype is not None else input._data.dtype
+    return _finish(np.full(shape, check_scalar(fill_value, d), d), requires_grad)
+
+
+def _like(fname, fill, input, dtype, requires_grad, device):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
+    d = _np_dtype(fname, dtype, input._data.dtype)
+    check_available(device)
     return _finish(fill(input._data.shape, d), requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(np.zeros, input, dtype, requires_grad, device)
+    return _like("zeros_like", np.zeros, input, dtype, requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(np.ones, input, dtype, requires_grad, device)
+    return _like("ones_like", np.ones, input, dtype, requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(np.zeros, input, dtype, requires_grad, device)
+    return _like("empty_like", np.zeros, input, dtype, requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _like(lambda s, d: np.full(s, fill_value, d), input, dtype, requires_grad, device)
+    fill_value = _fill_number("full_like", fill_value, 2)
+    return _like("full_like", lambda s, d: np.full(s, check_scalar(fill_value, d), d), input, dtype, requires_grad,
+                 device)
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """``[start, start + step, ...)`` up to ``end``; float if any bound is a float."""
-    check_available(device)
-    if end is None:
+_ARANGE_SIGNATURES = tuple(sig + "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+                                 "bool requires_grad = False" for sig in (
+                               "Number end, *, Tensor out = None, torch.dtype dtype = None, ",
+                               "Number start, Number end, *, torch.dtype dtype = None, ",
+                               "Number start, Number end, Number step = 1, *, Tensor out = None, torch.dtype dtype = None, "))
+
+
+def _number(v):
+    """A Python number from a number or a 0-d tensor; None for anything else."""
+    if isinstance(v, Tensor):
+        return v.item() if v._data.ndim == 0 else None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real):
+        return float(v)
+    return None
+
+
+def arange(start=_UNSET, end=_UNSET, step=_UNSET, *extra, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False, pin_memory=False):
+    """``[start, start + step, ...)`` up to ``end``; float if any bound is a float.
+
+    Its length is ``ceil((end - start) / step)``; for an integer dtype the bounds and the step
+    are truncated to integers first, as PyTorch computes in the output's type."""
+    given = [v for v in (start, end, step) if v is not _UNSET] + list(extra)
+    if extra or not _dtype_ok(dtype):  # (several overloads: PyTorch lists them all)
+        raise invalid_combination("arange", given, {} if _dtype_ok(dtype) else {"dtype": dtype}, _ARANGE_SIGNATURES)
+    if end is _UNSET and step is _UNSET and start is not _UNSET:  # arange(end)
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+        if _number(end) is None:
+            raise TypeError(f"arange(): argument 'end' (position 1) must be Number, not {tp_name(end)}")
+    if start is _UNSET:
+        start = 0
+    if step is _UNSET:
+        step = 1
+    if end is _UNSET or any(_number(v) is None for v in given):
+        raise invalid_combination("arange", given, {}, _ARANGE_SIGNATURES)
+    vals = [_number(v) for v in (start, end, step)]
+    is_float = any(isinstance(v, float) or isinstance(t, Tensor) and t.is_floating_point()
+                   for v, t in zip(vals, (start, end, step)))
+    if dtype is None and out is not None:
+        dtype = out.dtype
+    d = _np_dtype("arange", dtype, None if is_float else np.dtype(np.int64))
+    if d.kind == "b":
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     start, end, step = vals
+    if d.kind in "iu":
+        if step and not int(step):  # a fractional step truncates to 0
+            raise ValueError("step must be nonzero")
+        start, end, step = (int(v) if math.isfinite(v) else v for v in vals)
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     if (end - start) * step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    is_float = any(isinstance(v, float) for v in vals)
-    if dtype is None:
-        d = _dtype.get_default_dtype().np if is_float else np.dtype(np.int64)
-    else:
-        d = _dtype.to_dtype(dtype).np
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    check_available(device)
     n = max(int(math.ceil((end - start) / step)), 0)
-    if d.kind in "iu" and not is_float:
+    if d.kind in "iu":
         arr = np.arange(start, start + n * step, step, dtype=d)[:n]
     else:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(d)
-    return _finish(arr, requires_grad)
+    r = _finish(arr, requires_grad)
+    if out is not None:
+        from .pointwise import _out
+        return _out(r, out)
+    return r
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
@@ -186,7 +358,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
-    d = _dtype.to_dtype(dtype).np if dtype is not None else _dtype.get_default_dtype().np
+    d = _np_dtype("range", dtype)
     return _finish((start + np.arange(n, dtype=np.float64) * step).astype(d), requires_grad)
 
 
@@ -212,52 +384,97 @@ def _linspace_array(start, end, steps, d):
     return out.astype(d)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+_SPACE_SIGNATURES = tuple(f"{a} start, {b} end, int steps, " for a, b in (
+    ("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number")))
+_SPACE_KEYWORDS = "*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, " \
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False"
+
+
+def _dtype_ok(dtype):
+    """Whether a ``dtype=`` argument is one PyTorch takes (see ``dtype_arg``)."""
+    return dtype is None or isinstance(dtype, _dtype.dtype) or dtype is float or dtype is int or dtype is bool
+
+
+def _space_args(fname, start, end, steps, dtype, base=""):
+    """``(start, end, steps)`` of linspace/logspace as numbers; ``steps`` is required."""
+    if steps is _UNSET or not is_int(steps) or _number(start) is None or _number(end) is None \
+            or not _dtype_ok(dtype):
+        given = [v for v in (start, end, steps) if v is not _UNSET]
+        raise invalid_combination(fname, given, {} if _dtype_ok(dtype) else {"dtype": dtype},
+                                  tuple(sig + base + _SPACE_KEYWORDS for sig in _SPACE_SIGNATURES))
+    return _number(start), _number(end), one_int(fname, "steps", steps)
+
+
+def linspace(start, end, steps=_UNSET, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    start, end, steps = _space_args("linspace", start, end, steps, dtype)
     check_available(device)
-    d = _dtype.to_dtype(dtype).np if dtype is not None else _dtype.get_default_dtype().np
+    d = _np_dtype("linspace", dtype)
     return _finish(_linspace_array(start, end, steps, d), requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+def logspace(start, end, steps=_UNSET, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
+    start, end, steps = _space_args("logspace", start, end, steps, dtype, "float base = 10.0, ")
     check_available(device)
-    d = _dtype.to_dtype(dtype).np if dtype is not None else _dtype.get_default_dtype().np
+    d = _np_dtype("logspace", dtype)
     work = d if d.kind == "f" else np.dtype(np.float64)
     exps = _linspace_array(start, end, steps, work)
     return _finish(np.power(work.type(base), exps).astype(d), requires_grad)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+_EYE_SIGNATURES = tuple(sig + "*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+                        "torch.device device = None, bool pin_memory = False, bool requires_grad = False"
+                        for sig in ("int n, ", "int n, int m, "))
+
+
+def eye(n, m=_UNSET, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """The identity matrix (ones on the diagonal)."""
+    given = (n,) if m is _UNSET else (n, m)
+    if not _dtype_ok(dtype):
+        raise invalid_combination("eye", given, {"dtype": dtype}, _EYE_SIGNATURES)
+    if m is _UNSET:
+        n = one_int("eye", "n", n, 1)
+        m = n
+    elif not (is_int(n) and is_int(m)):
+        raise invalid_combination("eye", given, {}, _EYE_SIGNATURES)
+    n, m = int(n), int(m)
     check_available(device)
-    d = _dtype.to_dtype(dtype).np if dtype is not None else _dtype.get_default_dtype().np
-    if n < 0 or (m is not None and m < 0):
+    d = _np_dtype("eye", dtype)
+    if n < 0 or m < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
-    return _finish(np.eye(n, n if m is None else m, dtype=d), requires_grad)
+    return _finish(np.eye(n, m, dtype=d), requires_grad)
 
 
 # --- the Tensor.new_* family ---------------------------------------------------------------------
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad) if not isinstance(data, Tensor) \
-        else _finish(data._data.astype(_dtype.to_dtype(dtype or self.dtype).np), requires_grad)
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor holding a copy of ``data``, of ``self``'s dtype unless ``dtype`` is given."""
+    dtype = self.dtype if dtype is None else dtype_arg("new_tensor", dtype)
+    if isinstance(data, Tensor):
+        return _finish(data._data.astype(dtype.np), requires_grad)
+    return tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
-def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-    return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
+    """Zeros of the given shape, of ``self``'s dtype unless ``dtype`` is given."""
+    return _factory("new_zeros", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad)
 
 
-def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-    return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
+    """Ones of the given shape, of ``self``'s dtype unless ``dtype`` is given."""
+    return _factory("new_ones", np.ones, size, kwargs, dtype or self.dtype, device, requires_grad)
 
 
-def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-    return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
+    """An uninitialised tensor (zero-filled) of the given shape and ``self``'s dtype."""
+    return _factory("new_empty", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad)
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """``fill_value`` in the given shape (a tuple or list), of ``self``'s dtype unless given."""
+    fill_value = _fill_number("new_full", fill_value, 2)
+    return _full("new_full", size, fill_value, dtype or self.dtype, device, requires_grad)
 
 
 # --- legacy typed constructors: torch.FloatTensor(2, 3), torch.LongTensor([1, 2]) -------------

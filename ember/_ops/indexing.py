@@ -12,29 +12,65 @@ Writing (``t[idx] = v``, ``scatter``, ``masked_fill``, in-place ops on views) re
 values: the overwritten positions of the old tensor get no gradient, and the written values
 get the gradient of the positions they landed on.
 """
+import numbers
+import operator
+import warnings
+
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import methods, normalize_dim, apply_inplace, binary_arrays, check_scalar, write_into
+from .._tensor import _legacy_type_name
+from ._arguments import invalid_combination, tp_name
 from .shape import as_view
 
 
 # --- index normalisation ------------------------------------------------------------------------
-def _convert_index(idx):
+def _as_items(index):
+    """The items of an index: a tuple's items; a short list that holds a sequence, a tensor, a
+    slice, ``...`` or None is also read as a tuple (NumPy's old rule, which PyTorch keeps:
+    ``x[[0, [1, 2]]]`` is ``x[0, [1, 2]]``); anything else is one item."""
+    if isinstance(index, tuple):
+        return index
+    if index.__class__ is list and len(index) < 32:
+        for v in index:
+            if isinstance(v, (Tensor, list, tuple, range, np.ndarray, str, slice)) or v is None or v is Ellipsis:
+                return tuple(index)
+    return (index,)
+
+
+def _index_tensor_array(a):
+    """The NumPy index for an index tensor's array: int32/int64 positions, or a bool mask
+    (uint8 is read as a mask, which PyTorch deprecates)."""
+    k = a.dtype
+    if k == np.bool_ or k == np.int64 or k == np.int32:
+        return a
+    if k == np.uint8:
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      UserWarning, stacklevel=4)
+        return a.astype(np.bool_)
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _convert_index(index):
     """A PyTorch index as a NumPy one; also says whether it is basic (a view) and names the
-    last basic step (for the grad_fn name PyTorch gives)."""
-    if not isinstance(idx, tuple):
-        idx = (idx,)
-    out, basic, last = [], True, "Alias"
-    for i in idx:
+    last basic step (for the grad_fn name PyTorch gives).
+
+    Where PyTorch and NumPy read an index differently, the NumPy index says what PyTorch means:
+    a second ``...`` matches no dim; and with integer or boolean arrays in the index, the plain
+    ints select first (as PyTorch does), so that they do not count as arrays when NumPy decides
+    where the indexed dims go (``x[0, :, [1, 2]]`` keeps the slice's dim first). That last case
+    returns a ``_TwoStep`` index: a basic index, then the rest applied to its view."""
+    out, basic, last, ellipsis = [], True, "Alias", False
+    for i in _as_items(index):
         if isinstance(i, Tensor):
             a = i._data
             if a.dtype == np.bool_ or a.ndim:
                 if a.dtype.kind == "f":
                     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-                out.append(a)
+                out.append(_index_tensor_array(a))
                 basic = False
                 continue
             if a.dtype.kind not in "iub":
@@ -47,42 +83,103 @@ def _convert_index(idx):
             out.append(int(i))
             last = "Select"
         elif isinstance(i, slice):
-            step = i.step
-            if step is not None and int(step) <= 0:
-                raise ValueError("step must be greater than zero")
-            out.append(slice(_int(i.start), _int(i.stop), _int(step)))
+            try:
+                start, stop, step = (None if v is None else operator.index(v) for v in (i.start, i.stop, i.step))
+            except TypeError:
+                raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+            if step is not None and step <= 0:
+                raise ValueError("slice step cannot be zero" if step == 0 else "step must be greater than zero")
+            out.append(slice(start, stop, step))
             last = "Slice"
         elif i is None:
             out.append(None)
             last = "Unsqueeze"
         elif i is Ellipsis:
-            out.append(Ellipsis)
-        elif isinstance(i, (list, tuple, range, np.ndarray)):  # a range is a list of ints, as in PyTorch
+            if not ellipsis:  # later ones stand for no dims at all
+                out.append(Ellipsis)
+            ellipsis = True
+        elif isinstance(i, str):
+            raise TypeError("new(): invalid data type 'str'")
+        elif isinstance(i, np.ndarray):  # made a tensor of indices, as a list is (floats truncate)
+            if i.dtype.kind not in "biuf":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            out.append(_index_tensor_array(i if i.dtype.kind == "b" else i.astype(np.int64, copy=False)))
+            basic = False
+        elif isinstance(i, (list, tuple, range)):  # made a tensor, as torch.tensor(i) would be
             arr = np.asarray([int(v) if isinstance(v, Tensor) else v for v in i] if isinstance(i, (list, tuple))
                              else i)
-            if arr.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            out.append(arr if arr.size else arr.astype(np.int64))
+            if arr.dtype.kind != "b":
+                arr = arr.astype(np.int64)  # (floats truncate, as PyTorch's conversion does)
+            out.append(arr)
             basic = False
         else:
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(i).__name__})")
-    return tuple(out), basic, last
+    out = tuple(out)
+    if not basic and any(i.__class__ is int for i in out) and not any(_is_array(i) and i.ndim == 0 for i in out):
+        out = _two_step(out)
+    return out, basic, last
 
 
-def _int(v):
-    return None if v is None else int(v)
+def _is_array(i):
+    return i.__class__ is np.ndarray
+
+
+class _TwoStep(tuple):
+    """``(first, second)``: index with ``first`` (basic, so a view), then that view with
+    ``second``."""
+
+
+def _two_step(idx):
+    first, second = [], []
+    for i in idx:
+        if i.__class__ is int:
+            first.append(i)
+        elif _is_array(i):
+            n = i.ndim if i.dtype == np.bool_ else 1
+            first.extend([slice(None)] * n)
+            second.append(i)
+        elif i is None or i.__class__ is slice:
+            first.append(i)
+            second.append(slice(None))
+        else:  # Ellipsis
+            first.append(i)
+            second.append(i)
+    return _TwoStep((tuple(first), tuple(second)))
+
+
+def _at(a, idx):
+    """``a[idx]`` for a NumPy index or a ``_TwoStep`` one."""
+    if idx.__class__ is _TwoStep:
+        return a[idx[0]][idx[1]]
+    return a[idx]
+
+
+def _set_at(a, idx, value, accumulate=False):
+    """``a[idx] = value`` (``accumulate``: ``+=``, where a position named twice adds twice)."""
+    if idx.__class__ is _TwoStep:
+        a, idx = a[idx[0]], idx[1]  # a view: writing into it writes into a
+    if accumulate:
+        np.add.at(a, idx, value)
+    else:
+        a[idx] = value
 
 
 def _check_bounds(a, idx):
-    """Raise PyTorch's IndexError for out-of-range integers (NumPy's message differs)."""
+    """Raise PyTorch's IndexError for out-of-range integers and for masks of the wrong shape
+    (NumPy's messages differ)."""
+    if idx.__class__ is _TwoStep:
+        _check_bounds(a, idx[0])
+        _check_bounds(np.broadcast_to(np.empty((), np.bool_), a.shape)[idx[0]], idx[1])
+        return
+    if sum(_dims_taken(j) for j in idx if j is not None and j is not Ellipsis) > a.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
     dim = 0
     for i in idx:
         if i is None:
             continue
         if i is Ellipsis:
-            dim = a.ndim - sum(1 for j in idx if j is not None and j is not Ellipsis and
-                               not (isinstance(j, np.ndarray) and j.dtype == np.bool_))
+            dim = a.ndim - sum(_dims_taken(j) for j in idx if j is not None and j is not Ellipsis)
             continue
         if isinstance(i, int):
             if dim >= a.ndim:
@@ -90,14 +187,37 @@ def _check_bounds(a, idx):
             size = a.shape[dim]
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-        elif isinstance(i, np.ndarray) and i.dtype != np.bool_ and i.size and dim < a.ndim:
+        elif isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            if dim + i.ndim > a.ndim:
+                raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
+            for j, n in enumerate(i.shape):
+                if dim + j < a.ndim and n != a.shape[dim + j]:
+                    raise IndexError(f"The shape of the mask {list(i.shape)} at index {j} does not match the shape "
+                                     f"of the indexed tensor {list(a.shape)} at index {dim + j}")
+        elif isinstance(i, np.ndarray) and i.size and dim < a.ndim:
             size = a.shape[dim]
             if i.max() >= size or i.min() < -size:
                 bad = i.max() if i.max() >= size else i.min()
                 raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
-        dim += i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ and i.ndim else 1
+        dim += _dims_taken(i)
     if dim > a.ndim:
         raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
+
+
+def _dims_taken(i):
+    """How many dims of the indexed tensor an index item uses up (a mask: its own ndim)."""
+    if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+        return i.ndim
+    return 1
+
+
+def _check_0d(index):
+    """PyTorch's errors for an int or a slice alone indexing a 0-d tensor."""
+    if isinstance(index, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                         "C++ to convert a 0-dim tensor to a number")
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -109,7 +229,7 @@ class BasicIndex(Function):
     @staticmethod
     def forward(ctx, x, idx):
         ctx.meta = (x._data.shape, idx)
-        return x._data[idx]
+        return _at(x._data, idx)
 
     @staticmethod
     def backward(ctx, g):
@@ -141,10 +261,7 @@ class IndexPutZeros(Function):
     @staticmethod
     def forward(ctx, g, shape, idx, accumulate):
         out = np.zeros(shape, g._data.dtype)
-        if accumulate:
-            np.add.at(out, idx, g._data)
-        else:
-            out[idx] = g._data
+        _set_at(out, idx, g._data, accumulate)
         ctx.meta = (idx, accumulate)
         return out
 
@@ -156,14 +273,15 @@ class IndexPutZeros(Function):
 
 def getitem(self, index):
     """``self[index]``: a view for basic indices, a copy for advanced ones (as in PyTorch)."""
-    idx, basic, last = _convert_index(index)
     a = self._data
-    if a.ndim == 0 and any(isinstance(i, (int, slice)) for i in idx):
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
-                         "C++ to convert a 0-dim tensor to a number")
+    if a.ndim == 0:
+        _check_0d(index)
+    idx, basic, last = _convert_index(index)
     _check_bounds(a, idx)
     if basic:
         return as_view(_BASIC[last].apply(self, idx), self)
+    if idx.__class__ is _TwoStep:  # the ints select first (a view), then the arrays index that
+        self, idx = as_view(_BASIC["Select"].apply(self, idx[0]), self), idx[1]
     try:
         return AdvancedIndex.apply(self, idx)
     except IndexError as e:
@@ -181,10 +299,7 @@ class IndexPut(Function):
     def forward(ctx, x, idx, v, accumulate):
         out = x._data.copy()
         val = v._data if isinstance(v, Tensor) else v
-        if accumulate:
-            np.add.at(out, idx, np.asarray(val, out.dtype))
-        else:
-            out[idx] = val
+        _set_at(out, idx, np.asarray(val, out.dtype) if accumulate else val, accumulate)
         ctx.meta = (idx, accumulate, x._data.shape)
         return out
 
@@ -205,7 +320,7 @@ class CopySlicesPut(IndexPut):
 
 
 def _is_basic(idx):
-    return not any(isinstance(i, np.ndarray) for i in idx)
+    return idx.__class__ is not _TwoStep and not any(isinstance(i, np.ndarray) for i in idx)
 
 
 def index_put(input, indices, values, accumulate=False):
@@ -222,20 +337,52 @@ def _put(x, idx, v, accumulate=False):
 
 
 def setitem(self, index, value):
-    """``self[index] = value`` (a number or a broadcastable tensor), differentiable."""
+    """``self[index] = value``, differentiable. ``value`` is a Python number or a tensor.
+
+    As in PyTorch, an index without integer or boolean arrays copies the tensor into the
+    viewed positions (cast to ``self``'s dtype, and broadcast after dropping its leading size-1
+    dims, with ``expand``'s errors); with arrays it is ``index_put_``, which needs the same
+    dtype (except for one bool mask and a one-element value: that is ``masked_fill_``)."""
+    a = self._data
+    if a.ndim == 0:
+        _check_0d(index)
     idx, basic, _ = _convert_index(index)
-    _check_bounds(self._data, idx)
+    _check_bounds(a, idx)
     if isinstance(value, Tensor):
-        target_shape = np.empty(self._data.shape, np.bool_)[idx].shape
-        try:
-            np.broadcast_shapes(value._data.shape, target_shape)
-        except ValueError:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value._data.shape)} cannot be broadcast "
-                               f"to indexing result of shape {list(target_shape)}") from None
-    elif not isinstance(value, (int, float, bool, np.number, np.bool_)):
-        value = Tensor._make(np.asarray(value, self._data.dtype))
-    check_scalar(value, self._data.dtype)
+        value = _setitem_value(self, idx, index, value)
+    elif not isinstance(value, (int, float, complex, np.integer)):
+        raise TypeError(f"can't assign a {tp_name(value)} to a {_legacy_type_name(self)}")
+    else:
+        check_scalar(value, a.dtype)
     apply_inplace(self, _put, idx, value)
+
+
+def _setitem_value(self, idx, index, value):
+    """``value`` (a tensor) ready to be written at ``idx``: see ``setitem``."""
+    from .shape import expand
+    target = _at(np.broadcast_to(np.empty((), np.bool_), self._data.shape), idx).shape
+    shape = value._data.shape
+    stripped = shape
+    while stripped and stripped[0] == 1:
+        stripped = stripped[1:]
+    arrays = [i for i in (idx[1] if idx.__class__ is _TwoStep else idx) if _is_array(i) and i.ndim]
+    if not arrays:  # a copy into the view
+        if shape != target and value._data.ndim:
+            value = expand(value.reshape(stripped) if stripped != shape else value, target)
+        return value
+    try:
+        fits = np.broadcast_shapes(stripped, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(stripped)} cannot be broadcast to indexing "
+                           f"result of shape {list(target)}")
+    single_mask = len(_as_items(index)) == 1 and arrays[0].dtype == np.bool_
+    if value._data.dtype != self._data.dtype and not (single_mask and value._data.size == 1):
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_dtype.type_word(self._data.dtype)} for the destination and "
+                           f"{_dtype.type_word(value._data.dtype)} for the source.")
+    return value.reshape(stripped) if stripped != shape else value
 
 
 def index_put_(self, indices, values, accumulate=False):
@@ -340,10 +487,12 @@ def inplace_on_view(view, op, args, kwargs):
 
 # --- gather / scatter / select ----------------------------------------------------------------------
 def _index_array(index, name="index"):
-    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
-        got = index.dtype if isinstance(index, Tensor) else type(index).__name__
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index" if isinstance(index, Tensor) else
-                           f"{name}(): argument 'index' must be Tensor, not {got}")
+    """The array of an op's ``index`` argument: an int64 or int32 tensor."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not {tp_name(index)}")
+    if index._data.dtype != np.int64 and index._data.dtype != np.int32:
+        kinds = "int32 or int64" if name == "index_select" else "int32/int64"  # (PyTorch words them apart)
+        raise RuntimeError(f"{name}(): Expected dtype {kinds} for index")
     return index._data
 
 
@@ -367,8 +516,7 @@ class IndexSelect(Function):
 
 def index_select(input, dim, index):
     """Slices of ``input`` along ``dim`` at the positions ``index`` (1-D int64)."""
-    if not isinstance(index, Tensor) or index._data.dtype.kind not in "iu":
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    _index_array(index, "index_select")
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = normalize_dim(dim, input._data.ndim)
@@ -429,16 +577,30 @@ def _full_index(idx, dim):
     return tuple(grids)
 
 
-def _check_gather(input, dim, index, name):
-    if input._data.ndim != index._data.ndim and not (input._data.ndim <= 1 and index._data.ndim <= 1):
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
-    for d, (si, sx) in enumerate(zip(index._data.shape, input._data.shape)):
-        if d != dim and si > sx:
-            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index._data.shape)} to be "
-                               f"smaller than self {list(input._data.shape)} apart from dimension {dim}")
+def _check_gather(input, dim, index, name, src=None):
+    """PyTorch's checks of gather's and scatter's index: the same number of dims as ``input``
+    (0-d and 1-d count alike), no larger than it except along ``dim`` (nor, for scatter,
+    than ``src`` anywhere), and every position in range (no negative ones)."""
+    xs, ix = input._data.shape, index._data.shape
+    if len(xs) != len(ix) and not (len(xs) <= 1 and len(ix) <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
+                           f"{'input' if name == 'gather' else 'self'} tensor")
+    if name == "gather":
+        for d, (si, sx) in enumerate(zip(ix, xs)):
+            if d != dim and si > sx:
+                raise RuntimeError(f"Size does not match at dimension {d} expected index {list(ix)} to be no larger "
+                                   f"than self {list(xs)} apart from dimension {dim}")
+    else:
+        srcs = src._data.shape if isinstance(src, Tensor) else None
+        too_big = any(d != dim and si > sx for d, (si, sx) in enumerate(zip(ix, xs)))
+        if srcs is not None and len(srcs) == len(ix):
+            too_big = too_big or any(si > ss for si, ss in zip(ix, srcs))
+        if too_big:
+            raise RuntimeError(f"Expected index {list(ix)} to be no larger than self {list(xs)} apart from dimension "
+                               f"{dim}" + ("" if srcs is None else f" and to be no larger size than src {list(srcs)}"))
     i = index._data
-    size = input._data.shape[dim] if input._data.ndim else 1
-    if i.size and (i.max() >= size or i.min() < -size):
+    size = xs[dim] if xs else 1
+    if i.size and (i.max() >= size or i.min() < 0):
         raise RuntimeError(f"index {int(i.max() if i.max() >= size else i.min())} is out of bounds for dimension "
                            f"{dim} with size {size}")
 
@@ -502,15 +664,21 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     s = src if src is not None else value
     if isinstance(s, Tensor) and s._data.dtype != input._data.dtype:
         raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_gather(input, d, index, "scatter")
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    _check_gather(input, d, index, "scatter", s)
     return Scatter.apply(input, d, index, s, reduce)
 
 
 def scatter_add(input, dim, index, src):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (duplicates add up)."""
     _index_array(index, "scatter_add")
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {tp_name(src)}")
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     d = normalize_dim(dim, input._data.ndim)
-    _check_gather(input, d, index, "scatter_add")
+    _check_gather(input, d, index, "scatter_add", src)
     return ScatterAdd.apply(input, d, index, src, "add")
 
 
@@ -616,11 +784,30 @@ class Where(Function):
         return None, gx, gy
 
 
-def where(condition, input=None, other=None, *, out=None):
+_WHERE_SIGNATURES = ("Tensor condition", "Tensor condition, Tensor input, Tensor other, *, Tensor out = None",
+                     "Tensor condition, Number self, Tensor other", "Tensor condition, Tensor input, Number other",
+                     "Tensor condition, Number self, Number other")
+
+
+_UNSET = object()  # an argument not given (None is a value that can be passed)
+
+
+def where(condition, input=_UNSET, other=_UNSET, *, out=None):
     """``input`` where ``condition`` else ``other`` (broadcast, promoted); with one argument,
     ``nonzero(condition, as_tuple=True)``."""
-    if input is None and other is None:
+    if not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {tp_name(condition)}")
+    if input is _UNSET and other is _UNSET:
         return nonzero(condition, as_tuple=True)
+    if not all(isinstance(v, (Tensor, numbers.Number)) for v in (input, other)):
+        args = tuple(v for v in (condition, input) if v is not _UNSET)
+        kwargs = {}
+        if other is not _UNSET:
+            if input is _UNSET:
+                kwargs["other"] = other
+            else:
+                args += (other,)
+        raise invalid_combination("where", args, kwargs, _WHERE_SIGNATURES)
     if condition._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_dtype.type_word(condition._data.dtype)}")
@@ -685,7 +872,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     xs[d] = input._data.shape[d]
     ix = list(shape)
     ix[d] = indices._data.shape[d]
-    return gather(input.expand(*xs), d, indices.expand(*ix))
+    return gather(input.expand(xs), d, indices.expand(ix))
 
 
 class IndexAdd(Function):
@@ -742,4 +929,16 @@ __all__ = ["index_select", "gather", "scatter", "scatter_add", "masked_fill", "m
 methods(index_select, gather, scatter, scatter_add, scatter_, scatter_add_, masked_fill, masked_fill_,
         masked_select, nonzero, argwhere, take, take_along_dim, index_add, index_add_, index_fill, index_fill_,
         index_copy, index_copy_, index_put, index_put_, __getitem__=getitem, __setitem__=setitem)
-Tensor.where = lambda self, condition, y: where(condition, self, y)
+_WHERE_METHOD_SIGNATURES = ("Tensor condition, Tensor other", "Tensor condition, Number other")
+
+
+def _where_method(self, condition, other=_UNSET):
+    """``self.where(condition, other)``: ``torch.where(condition, self, other)``."""
+    if not isinstance(other, (Tensor, numbers.Number)):
+        raise invalid_combination("where", (condition,) if other is _UNSET else (condition, other), {},
+                                  _WHERE_METHOD_SIGNATURES)
+    return where(condition, self, other)
+
+
+_where_method.__name__ = "where"
+Tensor.where = _where_method

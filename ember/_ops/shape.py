@@ -10,8 +10,10 @@ import math
 
 import numpy as np
 
-from .._tensor import Tensor, _shape_arg
+from .. import _dtype
+from .._tensor import Tensor, _legacy_type_name
 from ..autograd.function import Function
+from ._arguments import int_list, invalid_combination, is_int, one_int, size_args
 from ._util import methods, normalize_dim
 
 
@@ -28,9 +30,9 @@ def infer_size(shape, numel):
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_fmt(shape)}")
     known = math.prod(s for s in shape if s != -1)
     if neg:
         if known == 0 or numel % known:
@@ -45,10 +47,10 @@ def _fmt(shape):
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-def _shape_from(args):
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    return tuple(int(s) for s in args)
+def _type_str(t):
+    """How PyTorch's shape errors name a tensor's type: ``torch.FloatTensor``, but
+    ``CPUBoolType`` for bool."""
+    return "CPUBoolType" if t._data.dtype == np.bool_ else _legacy_type_name(t)
 
 
 class View(Function):
@@ -89,21 +91,54 @@ class UnsafeView(Function):
         return grad.reshape(ctx.in_shape), None
 
 
-def view(self, *shape):
-    """The same memory seen with another shape (one size may be -1); or ``view(dtype)``."""
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
-        from .. import _dtype
-        d = _dtype.to_dtype(shape[0])
-        if d.itemsize != self._data.itemsize:
-            raise NotImplementedError("Tensor.view(dtype) with a different element size is not supported by ember")
-        return as_view(Tensor._make(self._data.view(d.np)), self)
-    shape = infer_size(_shape_from(shape), self._data.size)
+_VIEW_SIGNATURES = ("torch.dtype dtype", "tuple of ints size")
+
+
+def view(self, *shape, **kwargs):
+    """The same memory seen with another shape (one size may be -1): ``view(2, 3)``,
+    ``view((2, 3))``, ``view(size=...)``; or reinterpreted as another dtype: ``view(dtype)``."""
+    if len(shape) == 1 and not kwargs and shape[0].__class__ is _dtype.dtype:
+        return _view_dtype(self, shape[0])
+    if not shape and list(kwargs) == ["dtype"]:
+        if kwargs["dtype"].__class__ is not _dtype.dtype:
+            raise invalid_combination("view", shape, kwargs, _VIEW_SIGNATURES)
+        return _view_dtype(self, kwargs["dtype"])
+    shape = infer_size(size_args("view", "size", shape, kwargs, signatures=_VIEW_SIGNATURES), self._data.size)
     return as_view(View.apply(self, shape), self)
 
 
-def reshape(input, *shape):
+def _view_dtype(self, d):
+    """The same bytes read as dtype ``d``. With a different element size the last dim (which
+    must be contiguous) is regrouped: ``n`` elements of ``b`` bytes become ``n * b / b'``
+    elements of ``b'`` bytes; PyTorch also checks that the offset and every other stride
+    split evenly into the new elements. Reinterpreting bits is not differentiable (the result
+    has no history)."""
+    a = self._data
+    old, new = a.itemsize, d.itemsize
+    if old != new:
+        why = (f"to view {_dtype.type_word(a.dtype)} as {_dtype.type_word(d)} (different element sizes)")
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {why}")
+        strides = self.stride()
+        if strides[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {why}, but got {strides[-1]}")
+        if new > old:
+            r = new // old
+            if a.shape[-1] % r:
+                raise RuntimeError(f"self.size(-1) must be divisible by {r} {why}, but got {a.shape[-1]}")
+            if self.storage_offset() % r:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {r} {why}, but got "
+                                   f"{self.storage_offset()}")
+            for i, st in enumerate(strides[:-1]):
+                if st % r:
+                    raise RuntimeError(f"self.stride({i}) must be divisible by {r} {why}, but got {st}")
+    # NumPy regroups the bytes of a contiguous last axis itself
+    return as_view(Tensor._make(a.view(d.np)), self)
+
+
+def reshape(input, *shape, **kwargs):
     """A tensor with the given shape: a view when the memory allows, else a copy."""
-    shape = infer_size(_shape_from(shape), input._data.size)
+    shape = infer_size(size_args("reshape", "shape", shape, kwargs), input._data.size)
     a = input._data
     try:
         np.reshape(a, shape, copy=False)
@@ -151,31 +186,30 @@ class Expand(Function):
         return grad.sum_to_size(ctx.in_shape), None
 
 
-def expand(self, *sizes):
+def expand(self, *sizes, implicit=False, **kwargs):
     """Broadcast to ``sizes`` (``-1`` keeps a dim) without copying."""
-    sizes = _shape_from(sizes)
+    sizes = size_args("expand", "size", sizes, kwargs)
     a = self._data
     if len(sizes) < a.ndim:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(a.shape)}}}, size={list(sizes)}): the number of sizes "
+        raise RuntimeError(f"expand({_type_str(self)}{{{list(a.shape)}}}, size={list(sizes)}): the number of sizes "
                            "provided (" + str(len(sizes)) + ") must be greater or equal to the number of dimensions "
                            f"in the tensor ({a.ndim})")
     lead = len(sizes) - a.ndim
-    shape = []
-    for i, s in enumerate(sizes):
+    shape = list(sizes)
+    for i in reversed(range(len(sizes))):  # from the last dim, as PyTorch checks (and reports) them
+        s = sizes[i]
         if i < lead:
             if s < 0:
                 raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
-                                   "non-existing dimension 0")
-            shape.append(s)
+                                   f"non-existing dimension {i}")
             continue
         cur = a.shape[i - lead]
         if s == -1:
-            s = cur
+            shape[i] = cur
         elif cur != s and cur != 1:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(a.shape)}")
-        shape.append(s)
     shape = tuple(shape)
     if shape == a.shape:
         return as_view(View.apply(self, shape), self) if self._requires_grad else self._alias()
@@ -201,17 +235,29 @@ class Permute(Function):
         return grad.permute(ctx.inverse), None
 
 
-def permute(input, *dims):
-    """Reorder the dimensions (a view)."""
+def permute(input, dims):
+    """Reorder the dimensions (a view): ``permute(x, (1, 0))``; the method also takes the dims
+    one by one, ``x.permute(1, 0)``."""
+    return _permute(input, int_list("permute", "dims", dims, 2))
+
+
+def _permute_method(self, *dims, **kwargs):
+    return _permute(self, size_args("permute", "dims", dims, kwargs))
+
+
+def _permute(input, dims):
     nd = input._data.ndim
-    dims = tuple(normalize_dim(d, nd) for d in _shape_from(dims))
     if len(dims) != nd:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions i.e. input.dim() = {nd} is not "
                            f"equal to len(dims) = {len(dims)}")
+    dims = tuple(normalize_dim(d, nd) for d in dims)
     if len(set(dims)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     return as_view(Permute.apply(input, dims), input)
+
+
+permute._method = _permute_method
 
 
 class Transpose(Function):
@@ -337,7 +383,7 @@ __all__ = ["reshape", "flatten", "permute", "transpose", "swapaxes", "swapdims",
            "squeeze"]
 methods(view, reshape, view_as, reshape_as, flatten, expand, expand_as, permute, transpose, swapaxes,
         swapdims, t, unsqueeze, squeeze, contiguous)
-Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))))
+Tensor.T = property(lambda self: _permute(self, tuple(reversed(range(self._data.ndim)))))
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
 
@@ -439,34 +485,78 @@ def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
     d = normalize_dim(dim, tensor._data.ndim)
     size = tensor._data.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
-        if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
-        bounds = list(range(0, size, step)) + [size] if size else [0, 0]
-        return _split_at(tensor, d, bounds, SplitSlice)
-    sizes = list(split_size_or_sections)
+    if isinstance(split_size_or_sections, (tuple, list)) or not is_int(split_size_or_sections):
+        return split_with_sizes(tensor, split_size_or_sections, d)
+    step = int(split_size_or_sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and size:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+    bounds = list(range(0, size, step)) + [size] if size else [0, 0]
+    return _split_at(tensor, d, bounds, SplitSlice)
+
+
+def _split_method(self, split_size, dim=0):
+    return split(self, split_size, dim)
+
+
+_split_method.__name__ = "split"
+_split_method.__qualname__ = "Tensor.split"  # (Python names it so in its argument errors, as PyTorch's)
+split._method = _split_method
+
+
+def split_with_sizes(self, split_sizes, dim=0):
+    """Pieces of the listed sizes along ``dim`` (they must add up to its length)."""
+    sizes = list(int_list("split_with_sizes", "split_sizes", split_sizes, 2))
+    d = normalize_dim(dim, self._data.ndim)
+    size = self._data.shape[d]
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
     if sum(sizes) != size:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
                            f"dimension {d}), but got split_sizes={sizes}")
-    return _split_at(tensor, d, [0] + list(itertools.accumulate(sizes)), SplitSlice)
+    return _split_at(self, d, [0] + list(itertools.accumulate(sizes)), SplitSlice)
 
 
 def chunk(input, chunks, dim=0):
     """``chunks`` nearly equal pieces along ``dim`` (ceil(size / chunks) each)."""
+    chunks = one_int("chunk", "chunks", chunks, 1)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = normalize_dim(dim, input._data.ndim)
     size = input._data.shape[d]
-    return split(input, max(-(-size // chunks), 1), d) if size else split(input, 1, d)
+    if not size:  # PyTorch gives `chunks` empty pieces
+        return _split_at(input, d, [0] * (chunks + 1), SplitSlice)
+    return split(input, -(-size // chunks), d)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
-    """numpy.array_split semantics: n sections (the first ones one longer) or split points."""
+_TENSOR_SPLIT_SIGNATURES = ("tuple of ints indices, int dim = 0", "Tensor tensor_indices_or_sections, int dim = 0",
+                            "int sections, int dim = 0")
+
+
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
+    """numpy.array_split semantics: n sections (the first ones one longer) or split points
+    (a list, or an int64 tensor: 0-d for sections, 1-d for split points)."""
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections) if v is not None]
+    if len(given) != 1:
+        raise invalid_combination("tensor_split", given, {}, _TENSOR_SPLIT_SIGNATURES)
+    arg = given[0]
+    if isinstance(arg, Tensor):
+        if arg._data.dtype != np.int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_dtype.type_word(arg._data.dtype)}")
+        if arg._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {arg._data.ndim} dims")
+        arg = arg.item() if arg._data.ndim == 0 else arg.tolist()
+    elif not (isinstance(arg, (tuple, list)) and all(is_int(i) for i in arg) or is_int(arg)):
+        raise invalid_combination("tensor_split", (arg,), {}, _TENSOR_SPLIT_SIGNATURES)
     d = normalize_dim(dim, input._data.ndim)
     size = input._data.shape[d]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        n = int(indices_or_sections)
+    if not isinstance(arg, (tuple, list)):
+        n = int(arg)
         if n <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         q, r = divmod(size, n)
@@ -474,8 +564,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         for i in range(n):
             bounds.append(bounds[-1] + q + (1 if i < r else 0))
     else:
-        idx = [int(i) for i in (indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor)
-                                else indices_or_sections)]
+        idx = [int(i) for i in arg]
         bounds = [0] + [min(max(i if i >= 0 else i + size, 0), size) for i in idx] + [size]
         bounds = [bounds[0]] + [max(b, a) for a, b in zip(bounds[:-1], bounds[1:])]
     return _split_at(input, d, bounds, Slice)
@@ -483,6 +572,8 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 def unbind(input, dim=0):
     """Every slice along ``dim``, that dim removed (views)."""
+    if input._data.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = normalize_dim(dim, input._data.ndim)
     return tuple(as_view(UnbindSelect.apply(input, d, i), input) for i in range(input._data.shape[d]))
 
@@ -520,17 +611,50 @@ class Cat(Function):
 
 
 def _check_tensors(tensors, name):
+    """The tensors of a joining op's ``tensors`` argument (a sequence of tensors), with
+    PyTorch's errors for anything else and for an empty sequence."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "cat":
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return tensors
 
 
-def cat(tensors, dim=0, *, out=None):
+def _dim_arg(fname, dim, axis):
+    """A joining op's ``dim`` (NumPy's name ``axis`` is accepted too, as in PyTorch)."""
+    if axis is not None:
+        dim = axis
+    # (None can only be a keyword; other wrong types are most often passed by position)
+    return one_int(fname, "dim", dim, None if dim is None else 2)
+
+
+def _check_out_dtype(tensors, out):
+    """PyTorch refuses an ``out=`` whose dtype the inputs' common dtype can't be cast to
+    (a float result into an integer tensor, anything but bool into a bool one)."""
+    if out is None or not isinstance(out, Tensor):
+        return
+    rt = tensors[0].dtype
+    for t in tensors[1:]:
+        rt = _dtype.promote_types(rt, t.dtype)
+    if rt._category > out.dtype._category:
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{_dtype.type_word(out.dtype)}")
+
+
+def cat(tensors, dim=0, *, out=None, axis=None):
     """Concatenate along an existing dim (shapes must agree elsewhere)."""
     tensors = _check_tensors(tensors, "cat")
+    dim = _dim_arg("cat", dim, axis)
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    _check_out_dtype(tensors, out)
     ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)), tensors[0])
     d = normalize_dim(dim, ref._data.ndim)
     for i, t in enumerate(tensors):
@@ -553,9 +677,11 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=None):
     """Join equal-shaped tensors along a new dim."""
     tensors = _check_tensors(tensors, "stack")
+    dim = _dim_arg("stack", dim, axis)
+    _check_out_dtype(tensors, out)
     shape = tensors[0]._data.shape
     for i, t in enumerate(tensors):
         if t._data.shape != shape:
@@ -573,23 +699,23 @@ class StackCat(Cat):
     _backward_name = "StackBackward0"
 
 
-def hstack(tensors):
+def hstack(tensors, *, out=None):
     tensors = [atleast_1d(t) for t in _check_tensors(tensors, "hstack")]
     return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
 
 
-def vstack(tensors):
+def vstack(tensors, *, out=None):
     return cat([atleast_2d(t) for t in _check_tensors(tensors, "vstack")], 0)
 
 
 row_stack = vstack
 
 
-def dstack(tensors):
+def dstack(tensors, *, out=None):
     return cat([atleast_3d(t) for t in _check_tensors(tensors, "dstack")], 2)
 
 
-def column_stack(tensors):
+def column_stack(tensors, *, out=None):
     tensors = _check_tensors(tensors, "column_stack")
     return hstack([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors])
 
@@ -637,25 +763,36 @@ class Flip(Function):
 
 
 def flip(input, dims):
-    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch): ``flip(x, (0,))``;
+    the method also takes the dims one by one, ``x.flip(0, 1)``."""
+    return _flip(input, int_list("flip", "dims", dims, 2))
+
+
+def _flip_method(self, *dims, **kwargs):
+    return _flip(self, size_args("flip", "dims", dims, kwargs))
+
+
+flip._method = _flip_method
+
+
+def _flip(input, dims):
     dims = tuple(normalize_dim(d, input._data.ndim) for d in dims)
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
-                           f"size={len(set(dims))}")
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return Flip.apply(input, dims)
 
 
 def fliplr(input):
     if input.dim() < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return flip(input, (1,))
+    return _flip(input, (1,))
 
 
 def flipud(input):
     if input.dim() < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return flip(input, (0,))
+    return _flip(input, (0,))
 
 
 class Roll(Function):
@@ -736,20 +873,42 @@ class Repeat(Function):
         return gs.reshape(shape), None
 
 
-def repeat(self, *sizes):
+def repeat(self, *sizes, **kwargs):
     """Tile the tensor ``sizes[i]`` times along each dim (more sizes than dims add dims)."""
-    sizes = _shape_from(sizes)
-    if len(sizes) < self._data.ndim:
+    sizes = size_args("repeat", "repeats", sizes, kwargs)
+    return _repeat(self, sizes)
+
+
+def _repeat(self, sizes):
+    nd = self._data.ndim
+    if len(sizes) < nd:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                            "tensor")
-    return Repeat.apply(self, sizes)
+    if any(r < 0 for r in sizes):  # the output's size is what PyTorch finds negative
+        shape = [r * s for r, s in zip(sizes, (1,) * (len(sizes) - nd) + self._data.shape)]
+        bad = next(n for n in shape if n < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {shape}")
+    return Repeat.apply(self, tuple(sizes))
 
 
 def tile(input, dims):
-    dims = tuple(dims)
+    """``input`` repeated ``dims[i]`` times along each dim; fewer dims than ``input`` has
+    count from the last one (ones are prepended), so ``tile`` never fails as ``repeat`` does.
+    The method also takes the counts one by one, ``x.tile(2, 2)``."""
+    return _tile(input, int_list("tile", "dims", dims, 2))
+
+
+def _tile_method(self, *dims, **kwargs):
+    return _tile(self, size_args("tile", "dims", dims, kwargs))
+
+
+tile._method = _tile_method
+
+
+def _tile(input, dims):
     if len(dims) < input._data.ndim:
-        dims = (1,) * (input._data.ndim - len(dims)) + dims
-    return Repeat.apply(input, dims)
+        dims = (1,) * (input._data.ndim - len(dims)) + tuple(dims)
+    return _repeat(input, dims)
 
 
 def unflatten(input, dim, sizes):
@@ -765,12 +924,12 @@ def unflatten(input, dim, sizes):
 
 
 def broadcast_to(input, size):
-    return expand(input, *size)
+    return expand(input, int_list("broadcast_to", "size", size, 2))
 
 
 def broadcast_tensors(*tensors):
     shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
-    return tuple(expand(t, *shape) for t in tensors)
+    return tuple(expand(t, shape) for t in tensors)
 
 
 def broadcast_shapes(*shapes):
@@ -896,5 +1055,5 @@ __all__ += ["narrow", "select", "split", "chunk", "tensor_split", "unbind", "cat
             "hstack", "vstack", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d",
             "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis", "tile", "unflatten", "broadcast_to",
             "broadcast_tensors", "broadcast_shapes", "tril", "triu", "diagonal", "diag_embed", "diag"]
-methods(narrow, select, split, chunk, tensor_split, unbind, flip, fliplr, flipud, roll, movedim, moveaxis, repeat,
+methods(narrow, select, split, split_with_sizes, chunk, tensor_split, unbind, flip, fliplr, flipud, roll, movedim, moveaxis, repeat,
         tile, unflatten, broadcast_to, tril, triu, diagonal, diag_embed, diag)

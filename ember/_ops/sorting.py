@@ -16,6 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._arguments import one_int
 from ._util import methods, normalize_dim
 from .pointwise import _out
 from .reduction import Selection, check_nonempty, one_dim, out_tuple, return_type, stable_order
@@ -86,6 +87,7 @@ def msort(input, *, out=None):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """``(values, indices)`` of the ``k`` largest (``largest=False``: smallest) elements along
     ``dim``. They are always returned sorted (``sorted=False`` allows any order)."""
+    k = one_int("topk", "k", k, 1)
     a = input._data
     d = one_dim(dim, a)
     if not 0 <= k <= (a.shape[d] if d >= 0 else 1):
@@ -97,6 +99,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """``(values, indices)`` of the ``k``-th smallest element along ``dim`` (k counts from 1)."""
+    k = one_int("kthvalue", "k", k, 1)
     a = input._data
     d = one_dim(dim, a)
     check_nonempty("kthvalue", a, (d,) if d >= 0 else ())
