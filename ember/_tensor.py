@@ -396,7 +396,8 @@ class Tensor:
         return bool(self._data.reshape(()).item())
 
     def __float__(self):
-        if self._requires_grad and self.grad_fn is not None:  # PyTorch warns here (not for leaves)
+        # PyTorch warns for a non-leaf that requires grad, while grad mode is on
+        if self._requires_grad and self.grad_fn is not None and grad_mode._state[0]:
             import warnings
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                           "Consider using tensor.detach() first.", stacklevel=2)

@@ -333,3 +333,6 @@ def test_float_of_a_non_leaf_that_requires_grad_warns_like_pytorch():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert float(m.ones((), requires_grad=True)) == 1.0 and (m.ones(1, requires_grad=True) * 2).item() == 2.0
+            y = m.ones(1, requires_grad=True) * 2
+            with m.no_grad():  # no warning while grad mode is off
+                assert float(y) == 2.0
