@@ -502,18 +502,25 @@ class Tensor:
     def bfloat16(self, *args, memory_format=None):
         raise NotImplementedError("torch.Tensor.bfloat16: ember has no bfloat16 dtype (NumPy lacks one)")
 
-    def __copy__(self):
-        # copy.copy shares memory, as PyTorch's (which rebuilds the tensor on the same
-        # storage): a new leaf on the same array, with the same requires_grad
-        new = _new(type(self))
+    def _leaf_on_same_memory(self, cls):
+        """A new leaf of class ``cls`` on this tensor's array and version counter: no grad,
+        no graph, not requiring grad (copy.copy and nn.Parameter start from it)."""
+        new = _new(cls)
         new._data = self._data
-        new._requires_grad = self._requires_grad
+        new._requires_grad = False
         new._grad = None
         new.grad_fn = None
         new._output_nr = 0
         new._vc = self._vc
         new._base = None
         new._meta = None
+        return new
+
+    def __copy__(self):
+        # copy.copy shares memory, as PyTorch's (which rebuilds the tensor on the same
+        # storage): a new leaf on the same array, with the same requires_grad
+        new = self._leaf_on_same_memory(type(self))
+        new._requires_grad = self._requires_grad
         if hasattr(self, "__dict__"):
             new.__dict__.update(self.__dict__)
         return new

@@ -99,12 +99,11 @@ def col2im(cols, shape, kernel, stride, padding, dilation):
 
 
 def _conv_np(x, w, stride, padding, dilation, groups):
-    """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out), and the
-    patches (cols, out) it was computed from (the weight gradient needs them again)."""
+    """y = conv(x, W): x (N, C, *size), W (O, C/G, *kernel) -> (N, O, *out)."""
     o = w.shape[0]
-    patches = im2col(x, w.shape[2:], stride, padding, dilation, groups)
-    y = np.matmul(w.reshape(groups, o // groups, -1), patches[0])  # (N, G, O/G, positions)
-    return y.reshape((x.shape[0], o) + patches[1]), patches
+    cols, out = im2col(x, w.shape[2:], stride, padding, dilation, groups)
+    y = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, O/G, positions)
+    return y.reshape((x.shape[0], o) + out)
 
 
 def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
@@ -124,20 +123,17 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
 
 
 _STACK_LIMIT = 1 << 22  # elements: per-sample weight gradients stacked before summing, at most 16 MB in float32
-# The forward keeps its patch matrix for the weight gradient when it is at most this many bytes:
-# that saves building it twice, and larger ones (big images) are rebuilt to keep memory low.
-_KEEP_COLS_BYTES = 1 << 25
 
 
-def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups, patches=None):
+def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
-    summed over the samples: dW = sum_n b_n cols_n^T (``patches``: im2col of a, if at hand)."""
+    summed over the samples: dW = sum_n b_n cols_n^T."""
     o, n = wshape[0], a.shape[0]
     if n == 0:
         return np.zeros(wshape, b.dtype)
     # a strided conv drops trailing positions of ``a`` (b is smaller: cut it), and a transposed
     # conv's output_padding adds positions b has no gradient for (limit the windows to b)
-    cols, out = patches or im2col(a, wshape[2:], stride, padding, dilation, groups, b.shape[2:])
+    cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups, b.shape[2:])
     bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
     colsT = cols.swapaxes(-1, -2)
     if n * bm.shape[2] * colsT.shape[3] * groups <= _STACK_LIMIT:
@@ -161,13 +157,10 @@ class Convolution(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, stride, padding, dilation, transposed, output_padding, groups):
-        ctx.patches = None
         if transposed:
             y = _conv_transpose_np(x._data, w._data, stride, padding, output_padding, dilation, groups)
         else:
-            y, patches = _conv_np(x._data, w._data, stride, padding, dilation, groups)
-            if ctx.needs_input_grad[1] and patches[0].nbytes <= _KEEP_COLS_BYTES:
-                ctx.patches = patches
+            y = _conv_np(x._data, w._data, stride, padding, dilation, groups)
         if b is not None:
             y += b._data.reshape((1, -1) + (1,) * len(stride))
         ctx.save_for_backward(x, w)
@@ -188,7 +181,7 @@ class Convolution(Function):
                 gx = Convolution.apply(g, w, None, stride, padding, dilation, True, op, groups)
         if nw:
             gw = ConvWeight.apply(g, x, tuple(w._data.shape), stride, padding, dilation, groups) if transposed \
-                else ConvWeight.apply(x, g, tuple(w._data.shape), stride, padding, dilation, groups, ctx.patches)
+                else ConvWeight.apply(x, g, tuple(w._data.shape), stride, padding, dilation, groups)
         if nb and has_bias:
             gb = g.sum((0,) + tuple(range(2, g.dim())))
         return gx, gw, gb, None, None, None, None, None, None
@@ -217,10 +210,10 @@ class ConvWeight(Function):
     _backward_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, wshape, stride, padding, dilation, groups, patches=None):
+    def forward(ctx, a, b, wshape, stride, padding, dilation, groups):
         ctx.save_for_backward(a, b)
         ctx.params = (stride, padding, dilation, groups)
-        return _conv_weight_np(a._data, b._data, wshape, stride, padding, dilation, groups, patches)
+        return _conv_weight_np(a._data, b._data, wshape, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -234,7 +227,7 @@ class ConvWeight(Function):
         if nb:
             # conv(a, .) has exactly b's size: b is the gradient of that very convolution's output
             gb = _cut_to(Convolution.apply(a, ggw, None, stride, padding, dilation, False, (0,) * len(stride), groups), b)
-        return ga, gb, None, None, None, None, None, None
+        return ga, gb, None, None, None, None, None
 
 
 # --- nn.functional entry points ------------------------------------------------------------------

@@ -16,15 +16,7 @@ class Parameter(Tensor):
         if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
             # worded differently from Tensor.requires_grad_'s error, as in PyTorch
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        p = Tensor.__new__(cls)
-        p._data = data._data
-        p._grad = None
-        p.grad_fn = None
-        p._output_nr = 0
-        p._vc = data._vc
-        p._base = None
-        p._meta = None
-        p._requires_grad = False
+        p = data._leaf_on_same_memory(cls)
         if requires_grad:
             p.requires_grad_(True)
         return p
