@@ -44,6 +44,22 @@ strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 
 
+class memory_format:
+    """``torch.memory_format``. ember's tensors are row-major (or views of row-major memory),
+    so ``contiguous_format`` and ``preserve_format`` are what every op gives; the
+    channels-last formats are not provided (a missing name says so when used)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
 def is_tensor(obj):
     """True if ``obj`` is an ember tensor."""
     return isinstance(obj, Tensor)

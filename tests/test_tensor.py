@@ -336,3 +336,16 @@ def test_float_of_a_non_leaf_that_requires_grad_warns_like_pytorch():
             y = m.ones(1, requires_grad=True) * 2
             with m.no_grad():  # no warning while grad mode is off
                 assert float(y) == 2.0
+
+
+def test_memory_formats():
+    """contiguous_format and preserve_format are accepted where PyTorch takes a memory_format;
+    the channels-last formats are missing and say so."""
+    for name in ("contiguous_format", "preserve_format"):
+        assert repr(getattr(ember, name)) == repr(getattr(torch, name))
+    x = ember.ones(2, 3).t()
+    y = x.contiguous(memory_format=ember.contiguous_format)
+    assert y.is_contiguous() and y.stride() == (2, 1)
+    assert x.clone(memory_format=ember.preserve_format).tolist() == x.tolist()
+    with pytest.raises(NotImplementedError, match="torch.channels_last"):
+        ember.channels_last
