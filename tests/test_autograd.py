@@ -268,3 +268,32 @@ def test_data_has_its_own_version_counter():
         c.detach().mul_(2)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             d.sum().backward()
+
+
+def test_in_place_on_a_view_of_a_leaf_that_requires_grad():
+    """Refused while grad mode is on (the leaf would silently stop being a leaf), allowed under
+    no_grad; writable diagonals; CopySlices' C++ name."""
+    calls = [lambda a: a[0].zero_(), lambda a: a[0].add_(1), lambda a: a.view(4).add_(1),
+             lambda a: a.diagonal().zero_(), lambda a: a.t().mul_(2), lambda a: a[0].__setitem__(0, 5.0)]
+    for call in calls:
+        errors = []
+        for m in (ember, torch):
+            a = m.ones(2, 2, requires_grad=True)
+            with pytest.raises(RuntimeError) as info:
+                call(a)
+            errors.append(str(info.value))
+            assert a.is_leaf
+        assert errors[0] == errors[1]
+    out = []
+    for m in (ember, torch):
+        a = m.ones(2, 2, requires_grad=True)
+        with m.no_grad():
+            a[0].zero_()
+            a.diagonal().fill_(7)
+        x = m.zeros(3, 3)
+        x.diagonal().fill_(-1)
+        x.diagonal(1).add_(2)
+        y = m.zeros(2, 3, 3, requires_grad=True).clone()
+        y.diagonal(dim1=-2, dim2=-1).fill_(1.0)
+        out.append((a.tolist(), a.is_leaf, x.tolist(), x._version, y.grad_fn.name()))
+    assert out[0] == out[1]

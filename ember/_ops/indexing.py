@@ -469,6 +469,8 @@ def inplace_on_view(view, op, args, kwargs):
     """Record ``op_`` applied to a view: the base gets a new history (ScatterRegion of the old
     base and the op's result) and the view is re-derived from the base (TakeRegion)."""
     base = view._base
+    if base.grad_fn is None and base._requires_grad:  # the leaf would silently become a non-leaf
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     geom = _geometry(view, base)
     old = TakeRegion.apply(base, geom) if base._requires_grad else Tensor._make(view._data.copy())
     r = op(old, *args, **kwargs)

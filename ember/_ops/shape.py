@@ -983,7 +983,10 @@ class Diagonal(Function):
     @staticmethod
     def forward(ctx, x, offset, d1, d2):
         ctx.meta = (x._data.shape, offset, d1, d2)
-        return np.diagonal(x._data, offset, d1, d2)
+        d = np.diagonal(x._data, offset, d1, d2)
+        if x._data.flags.writeable:  # NumPy hands out diagonals read-only; PyTorch's view is writable
+            d.flags.writeable = True
+        return d
 
     @staticmethod
     def backward(ctx, g):

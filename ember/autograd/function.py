@@ -56,7 +56,8 @@ class Node:
     _name = "Node"
 
     def name(self):
-        return self._name
+        # nodes PyTorch writes in C++ rather than generates are named with their namespace
+        return "torch::autograd::CopySlices" if self._name == "CopySlices" else self._name
 
     def __repr__(self):
         return f"<{self._name} object at {hex(id(self))}>"
