@@ -30,30 +30,28 @@ globals().update(_RANDOM_FUNCTIONS)
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 
 
-class layout:
-    """``torch.layout``; ember tensors are always strided (dense)."""
+class _NamedConstant:
+    """A named option object printed as ``torch.<name>``."""
 
     def __init__(self, name):
         self.name = name
 
     def __repr__(self):
         return "torch." + self.name
+
+
+class layout(_NamedConstant):
+    """``torch.layout``; ember tensors are always strided (dense)."""
 
 
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 
 
-class memory_format:
+class memory_format(_NamedConstant):
     """``torch.memory_format``. ember's tensors are row-major (or views of row-major memory),
     so ``contiguous_format`` and ``preserve_format`` are what every op gives; the
     channels-last formats are not provided (a missing name says so when used)."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return "torch." + self.name
 
 
 contiguous_format = memory_format("contiguous_format")

@@ -120,10 +120,8 @@ def expand_back(grad, in_shape, dims, keepdim):
         kept = list(in_shape)
         for d in dims:
             kept[d] = 1
-        if not _grad[0]:
-            return Tensor._make(np.broadcast_to(grad._data.reshape(kept), in_shape))
-        grad = grad.reshape(kept)
-    elif not _grad[0]:
+        grad = grad.reshape(kept) if _grad[0] else Tensor._make(grad._data.reshape(kept))
+    if not _grad[0]:
         return Tensor._make(np.broadcast_to(grad._data, in_shape))
     return grad.expand(in_shape)
 

@@ -235,14 +235,18 @@ class Permute(Function):
         return grad.permute(ctx.inverse), None
 
 
-def permute(input, dims):
-    """Reorder the dimensions (a view): ``permute(x, (1, 0))``; the method also takes the dims
-    one by one, ``x.permute(1, 0)``."""
-    return _permute(input, int_list("permute", "dims", dims, 2))
+def _dims_op(name, impl, doc):
+    """``name(input, dims)`` taking one sequence of ints, whose Tensor method (``_method``)
+    also takes them one by one, ``x.name(1, 0)``, each with PyTorch's argument errors."""
+    def function(input, dims):
+        return impl(input, int_list(name, "dims", dims, 2))
 
-
-def _permute_method(self, *dims, **kwargs):
-    return _permute(self, size_args("permute", "dims", dims, kwargs))
+    def method(self, *dims, **kwargs):
+        return impl(self, size_args(name, "dims", dims, kwargs))
+    function.__name__ = function.__qualname__ = method.__name__ = method.__qualname__ = name
+    function.__doc__ = method.__doc__ = doc
+    function._method = method
+    return function
 
 
 def _permute(input, dims):
@@ -257,7 +261,7 @@ def _permute(input, dims):
     return as_view(Permute.apply(input, dims), input)
 
 
-permute._method = _permute_method
+permute = _dims_op("permute", _permute, "Reorder the dimensions (a view): ``permute(x, (1, 0))``.")
 
 
 class Transpose(Function):
@@ -762,25 +766,15 @@ class Flip(Function):
         return Flip.apply(g, ctx.dims), None
 
 
-def flip(input, dims):
-    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch): ``flip(x, (0,))``;
-    the method also takes the dims one by one, ``x.flip(0, 1)``."""
-    return _flip(input, int_list("flip", "dims", dims, 2))
-
-
-def _flip_method(self, *dims, **kwargs):
-    return _flip(self, size_args("flip", "dims", dims, kwargs))
-
-
-flip._method = _flip_method
-
-
 def _flip(input, dims):
     dims = tuple(normalize_dim(d, input._data.ndim) for d in dims)
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return Flip.apply(input, dims)
+
+
+flip = _dims_op("flip", _flip, "Reverse the order of elements along ``dims`` (a copy, as in PyTorch).")
 
 
 def fliplr(input):
@@ -891,24 +885,14 @@ def _repeat(self, sizes):
     return Repeat.apply(self, tuple(sizes))
 
 
-def tile(input, dims):
-    """``input`` repeated ``dims[i]`` times along each dim; fewer dims than ``input`` has
-    count from the last one (ones are prepended), so ``tile`` never fails as ``repeat`` does.
-    The method also takes the counts one by one, ``x.tile(2, 2)``."""
-    return _tile(input, int_list("tile", "dims", dims, 2))
-
-
-def _tile_method(self, *dims, **kwargs):
-    return _tile(self, size_args("tile", "dims", dims, kwargs))
-
-
-tile._method = _tile_method
-
-
 def _tile(input, dims):
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + tuple(dims)
     return _repeat(input, dims)
+
+
+tile = _dims_op("tile", _tile, "``input`` repeated ``dims[i]`` times along each dim; fewer dims than ``input`` "
+                "has count from the last one (ones are prepended), so ``tile`` never fails as ``repeat`` does.")
 
 
 def unflatten(input, dim, sizes):

@@ -69,6 +69,14 @@ def inv(A, *, out=None):
     return _out(Inv.apply(A), out)
 
 
+def _singular_info(A):
+    """LAPACK's ``info`` per matrix of a batch: the 1-based index of the first zero pivot of
+    its LU factorization (0 where the matrix is invertible)."""
+    from ._functions import _lu_zero_pivot
+    flat = A._data.reshape((-1,) + A._data.shape[-2:])
+    return np.array([_lu_zero_pivot(m) for m in flat], np.int32).reshape(A._data.shape[:-2])
+
+
 def inv_ex(A, *, check_errors=False, out=None):
     """``inv`` that reports singular matrices in ``info`` (the 1-based zero pivot) instead of raising."""
     _check_matrix("linalg.inv", A)
@@ -78,9 +86,7 @@ def inv_ex(A, *, check_errors=False, out=None):
     except LinAlgError:
         if check_errors:
             raise
-        from ._functions import _lu_zero_pivot
-        flat = A._data.reshape((-1,) + A._data.shape[-2:])
-        info = np.array([_lu_zero_pivot(m) for m in flat], np.int32).reshape(A._data.shape[:-2])
+        info = _singular_info(A)
         with np.errstate(all="ignore"):
             r = _const(np.full(A._data.shape, np.nan, A._data.dtype))
     return _inv_ex_t((r, _const(info)))
@@ -176,9 +182,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     except LinAlgError:
         if check_errors:
             raise
-        from ._functions import _lu_zero_pivot
-        flat = A._data.reshape((-1,) + A._data.shape[-2:])
-        info = np.array([_lu_zero_pivot(m) for m in flat], np.int32).reshape(A._data.shape[:-2])
+        info = _singular_info(A)
         shape = np.broadcast_shapes(A._data.shape[:-1], B._data.shape[:-1]) if _vector_rhs(A, B) else \
             np.broadcast_shapes(A._data.shape[:-2], B._data.shape[:-2]) + B._data.shape[-2:]
         X = _const(np.full(shape, np.nan, A._data.dtype))
