@@ -314,8 +314,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the leaves of its graph."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """A tensor on the same memory with no history (``requires_grad=False``)."""
@@ -556,6 +555,7 @@ class Tensor:
 
 
 from .autograd import function as _function  # noqa: E402
+from . import autograd as _autograd  # noqa: E402
 _function.Tensor = Tensor
 
 

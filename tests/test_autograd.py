@@ -297,3 +297,69 @@ def test_in_place_on_a_view_of_a_leaf_that_requires_grad():
         y.diagonal(dim1=-2, dim2=-1).fill_(1.0)
         out.append((a.tolist(), a.is_leaf, x.tolist(), x._version, y.grad_fn.name()))
     assert out[0] == out[1]
+
+
+def test_custom_backward_must_return_tensors():
+    def run(m):
+        class F(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return np.ones(2)
+        x = m.ones(2, requires_grad=True)
+        F.apply(x).sum().backward()
+    with pytest.raises(RuntimeError) as e:
+        run(ember)
+    with pytest.raises(RuntimeError) as t:
+        run(torch)
+    assert str(e.value) == str(t.value) == "expected Variable or None (got numpy.ndarray)"
+
+
+def test_gradients_reach_a_leaf_in_pytorch_order():
+    # x gets five contributions; float32 sums depend on their order, and ember adds them in
+    # PyTorch's order (the latest-made node first), so .grad agrees to the bit (only
+    # correctly rounded ops here, which both compute identically)
+    rng = np.random.default_rng(3)
+    xs, cs = rng.standard_normal(64).astype(np.float32), rng.standard_normal((4, 64)).astype(np.float32)
+
+    def run(m):
+        x = m.tensor(xs, requires_grad=True)
+        c = [m.tensor(v) for v in cs]
+        y = x * c[0] + (x * c[1]) * c[2] + (c[2] * x) * x + x / c[3]
+        y.sum().backward()
+        return x.grad.numpy().copy()
+    e, t = both(run)
+    assert e.dtype == t.dtype == np.float32 and np.array_equal(e, t)
+
+
+def test_mixed_dtype_products_differentiate_in_pytorch_types():
+    # a float32 tensor times a float64 0-d tensor computes in float32 (the 0-d operand is
+    # "weak"); its backward must too, though NumPy alone would promote to float64
+    rng = np.random.default_rng(4)
+    xs = rng.standard_normal(16).astype(np.float32)
+
+    def run(m):
+        x = m.tensor(xs, requires_grad=True)
+        s = m.tensor(1 / 3, dtype=m.float64, requires_grad=True)
+        ((x * s) / s * s).sum().backward()
+        return x.grad.numpy().copy(), s.grad.numpy().copy()
+    (ex, es), (tx, ts) = both(run)
+    assert ex.dtype == tx.dtype and es.dtype == ts.dtype
+    assert np.array_equal(ex, tx) and np.allclose(es, ts, rtol=1e-6)
+
+
+def test_zero_dim_chains_and_replacing_hooks():
+    def run(m):
+        x = m.tensor(2.0, requires_grad=True)
+        y = (x * 3 / 2 - 1).relu()
+        y.retain_grad()
+        y.grad_fn.register_prehook(lambda go: (go[0] * 2,))
+        y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1,))
+        z = (y * y).mean()
+        z.backward()
+        return x.grad.item(), x.grad.dtype == m.float32, tuple(x.grad.shape), y.grad.item()
+    e, t = both(run)
+    assert e == t

@@ -256,16 +256,23 @@ def check_writeable(t):
                        "a writeable array to from_numpy)")
 
 
-def save_operands(ctx, *operands):
+def save_operands(ctx, a, b):
     """Save a binary op's operands for backward: tensors through ``save_for_backward`` (so
     in-place changes are caught), Python numbers as they are. Nothing, when no input needs
     a gradient: no backward will ever read them (the common case inside backward itself)."""
     if True not in ctx.needs_input_grad:
         return
-    ctx._to_save = [o if isinstance(o, Tensor) else None for o in operands]
-    ctx.numbers = [None if isinstance(o, Tensor) else o for o in operands]
+    a_is, b_is = isinstance(a, Tensor), isinstance(b, Tensor)
+    ctx._to_save = (a if a_is else None, b if b_is else None)
+    ctx.numbers = (None if a_is else a, None if b_is else b)
+    if a_is and b_is and a._data.dtype != b._data.dtype:
+        # NumPy would promote mixed arrays differently from PyTorch's rules (a float32
+        # gradient times a float64 0-d tensor stays float32 there): compute on tensors
+        ctx._array_backward = False
 
 
 def saved_operands(ctx):
-    """The operands saved by ``save_operands``, tensors unpacked and checked."""
-    return tuple(n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers))
+    """The operands saved by ``save_operands``, unpacked and checked: tensors, or their
+    arrays in the engine's first-order mode (see ``saved_values``); numbers as they are."""
+    (ta, tb), (na, nb) = ctx.saved_values, ctx.numbers
+    return na if ta is None else ta, nb if tb is None else tb

@@ -27,6 +27,7 @@ class Add(Function):
     """out = a + alpha * b.   d out/d a = 1,   d out/d b = alpha."""
 
     _graph_inputs = (0, 1)  # PyTorch counts a Python number operand as an input
+    _array_backward = True
 
     _backward_name = "AddBackward0"
 
@@ -49,6 +50,7 @@ class Sub(Function):
     """out = a - alpha * b.   d out/d a = 1,   d out/d b = -alpha."""
 
     _graph_inputs = (0, 1)  # PyTorch counts a Python number operand as an input
+    _array_backward = True
 
     _backward_name = "SubBackward0"
 
@@ -93,6 +95,7 @@ class Mul(Function):
     """out = a * b.   d out/d a = b,   d out/d b = a (the product rule)."""
 
     _graph_inputs = (0, 1)  # PyTorch counts a Python number operand as an input
+    _array_backward = True  # when the operands share a dtype (see save_operands)
 
     _backward_name = "MulBackward0"
 
@@ -118,6 +121,7 @@ class Div(Function):
     """out = a / b.   d out/d a = 1 / b,   d out/d b = -a / b^2 (the quotient rule)."""
 
     _graph_inputs = (0, 1)  # PyTorch counts a Python number operand as an input
+    _array_backward = True  # when the operands share a dtype (see save_operands)
 
     _backward_name = "DivBackward0"
 
@@ -146,6 +150,7 @@ class Neg(Function):
     """out = -a.   d out/d a = -1."""
 
     _backward_name = "NegBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a):
@@ -156,7 +161,7 @@ class Neg(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return -grad
+        return -grad,
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -335,10 +340,11 @@ class Relu(Function):
     The mask is read from the output (out > 0 exactly where x > 0)."""
 
     _backward_name = "ReluBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
-        if x._data.dtype == np.bool_:
+        if x._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
         y = np.asarray(np.maximum(x._data, 0, dtype=x._data.dtype))
         ctx.save_for_backward(y)
@@ -346,14 +352,15 @@ class Relu(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors
+        y, = ctx.saved_values
         # a NaN gradient must stay out where x <= 0, as in PyTorch (NaN * 0 is NaN)
-        if not _grad[0]:  # first order: straight from the arrays; the product with the mask is
-            mask = y._data > 0  # many times faster than np.where, so NaN is mended afterwards
-            out = np.multiply(grad._data, mask, dtype=grad._data.dtype)
-            if np.isnan(out).any():
+        if grad.__class__ is np.ndarray:  # first order: the product with the mask is many
+            mask = y > 0  # times faster than np.where, so NaN is mended afterwards
+            out = np.multiply(grad, mask, dtype=grad.dtype)
+            total = np.add.reduce(out, None)  # one pass: NaN anywhere makes the sum NaN
+            if total != total:
                 out[~mask] = 0
-            return Tensor._make(out)
+            return out,
         from .indexing import where
         return where(y > 0, grad, 0.0)
 

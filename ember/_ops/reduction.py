@@ -113,17 +113,28 @@ def _kept(arr, dims, keepdim):
     return arr if keepdim or not dims else np.expand_dims(arr, dims)
 
 
+def broadcast_view(a, shape):
+    """``np.broadcast_to(a, shape)`` for a contiguous ``a`` with as many dims as ``shape``:
+    a read-only view that repeats ``a`` with stride 0 along its size-1 dims. Built directly,
+    since ``np.broadcast_to`` costs several times a small op's arithmetic."""
+    if a.ndim != len(shape) or not a.flags.c_contiguous or not a.size:
+        return np.broadcast_to(a, shape)
+    v = np.ndarray(shape, a.dtype, a, 0, tuple(0 if n != m else st for n, m, st in zip(a.shape, shape, a.strides)))
+    v.flags.writeable = False
+    return v
+
+
 def expand_back(grad, in_shape, dims, keepdim):
-    """Broadcast a reduction's gradient back to the input's shape (a read-only broadcast
-    view; with no graph to record, made straight from the array)."""
+    """Broadcast a reduction's gradient back to the input's shape: an ndarray gradient (the
+    engine's first-order mode) to a read-only broadcast view, a Tensor with ``expand``."""
     if not keepdim and dims:
         kept = list(in_shape)
         for d in dims:
             kept[d] = 1
-        grad = grad.reshape(kept) if _grad[0] else Tensor._make(grad._data.reshape(kept))
-    if not _grad[0]:
-        return Tensor._make(np.broadcast_to(grad._data, in_shape))
-    return grad.expand(in_shape)
+        grad = grad.reshape(kept)
+    if isinstance(grad, Tensor):
+        return grad.expand(in_shape)
+    return broadcast_view(np.asarray(grad), in_shape)  # NumPy gives 0-d results as scalars
 
 
 def spread_ties(grad, a, out, dims, keepdim):
@@ -175,6 +186,7 @@ class Sum(Function):
 
     _backward_name = "SumBackward1"
     _graph_inputs = 1  # dims, keepdim and dtype are options
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -196,6 +208,7 @@ class Nansum(Sum):
     """out = sum of the non-NaN elements of x.   d out/d x_i = 1, or 0 where x_i is NaN."""
 
     _backward_name = "NansumBackward0"
+    _array_backward = False  # its backward is written for tensors only
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -218,6 +231,7 @@ class Mean(Function):
 
     _backward_name = "MeanBackward1"
     _graph_inputs = 1  # dims, keepdim and dtype are options
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -1135,6 +1149,15 @@ def cumprod_(self, dim, *, dtype=None):
     return apply_inplace(self, cumprod, dim, dtype=dtype)
 
 
+def sum_to_shape(a, shape):
+    """The array ``a`` summed down to ``shape``, a shape it broadcasts from: over its extra
+    leading dims and over every dim where ``shape`` has 1 and ``a`` has more."""
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
+    r = a.sum(axis=axes, keepdims=True) if axes else a
+    return r.reshape(shape) if lead else r
+
+
 class SumToSize(Function):
     """out = x summed down to a shape x broadcasts from: the adjoint of ``expand``.
     Its gradient is the incoming gradient expanded back to x's shape."""
@@ -1143,13 +1166,8 @@ class SumToSize(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        a = x._data
-        ctx.shape = a.shape
-        lead = a.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
-                                          if s == 1 and a.shape[lead + i] != 1)
-        r = a.sum(axis=axes, keepdims=True) if axes else a
-        return r.reshape(shape) if lead else r
+        ctx.shape = x._data.shape
+        return sum_to_shape(x._data, shape)
 
     @staticmethod
     def backward(ctx, grad):

@@ -3,6 +3,9 @@
 See ``docs/autograd.md`` for how the pieces fit: ``function.py`` (ops as Function
 subclasses, the graph nodes), ``engine.py`` (the backward pass), ``grad_mode.py``.
 """
+import numpy as np
+
+from .._size import Size
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled)
 from .function import Function, once_differentiable, BackwardCFunction as _BackwardCFunction
@@ -12,8 +15,7 @@ from .engine import run_backward as _run_backward
 
 
 def _tensors(x, what):
-    from .._tensor import Tensor
-    if isinstance(x, Tensor):
+    if isinstance(x, function.Tensor):
         return (x,)
     if isinstance(x, (tuple, list)):
         return tuple(x)
@@ -23,9 +25,7 @@ def _tensors(x, what):
 
 
 def _make_grads(outputs, grad_outputs):
-    from .._tensor import Tensor
-    import numpy as np
-    from .._size import Size
+    Tensor = function.Tensor
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:

@@ -17,8 +17,10 @@ def record_forward_trace(ctx):
 
 
 def check_gradients(node, grads):
+    """Raise naming ``node`` if a gradient it returned (ndarray or Tensor) holds NaN."""
     for i, g in enumerate(grads):
-        if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
+        a = g if g is None or g.__class__ is np.ndarray else g._data
+        if a is not None and a.dtype.kind == "f" and np.isnan(a).any():
             trace = node._meta.get("traceback_") if node._meta else None
             if trace:
                 warnings.warn("Error detected in " + node.name() + ". Traceback of forward call that caused "

@@ -115,6 +115,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
+        self._seq = next(_sequence)  # made before any op that uses the leaf: see engine
 
     def name(self):
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name for its leaf node
@@ -135,9 +136,10 @@ def grad_edge(t):
 
 class _SavedOutput:
     """A saved output of the node itself. Holding the output Tensor would make a reference
-    cycle (tensor -> grad_fn -> tensor), so keep its array and rebuild it when unpacked."""
+    cycle (tensor -> grad_fn -> tensor), so keep its array and rebuild it when unpacked.
+    ``_data`` and ``_vc`` are named as on a Tensor: ``saved_values`` reads both alike."""
 
-    __slots__ = ("data", "vc", "output_nr", "requires_grad")
+    __slots__ = ("_data", "_vc", "output_nr", "requires_grad")
 
 
 class BackwardCFunction(Node):
@@ -147,6 +149,8 @@ class BackwardCFunction(Node):
     _forward_cls = None
     _to_save = _non_diff = _dirty = _out_meta = None
     _materialize = True
+    _array_backward = False  # copied from the Function class; an instance may turn it off
+    _backward = None  # the Function's backward, for the engine to call directly
 
     @property
     def next_functions(self):
@@ -193,8 +197,8 @@ class BackwardCFunction(Node):
             t, version = entry
             if t.__class__ is _SavedOutput:
                 s = t
-                t = Tensor._make(s.data)
-                t._vc = s.vc
+                t = Tensor._make(s._data)
+                t._vc = s._vc
                 if s.requires_grad:
                     t._requires_grad = True
                     t.grad_fn = self
@@ -206,21 +210,68 @@ class BackwardCFunction(Node):
 
     saved_variables = saved_tensors
 
+    @property
+    def saved_values(self):
+        """``saved_tensors`` for a backward that also runs on arrays (``_array_backward``):
+        the tensors while the backward is recorded (``create_graph``), their ndarrays in the
+        engine's first-order mode, where grad mode is off. Versions are checked either way."""
+        saved = self._saved
+        if _grad[0] or not saved:
+            return self.saved_tensors
+        out = []
+        for entry in saved:
+            if entry is None:
+                out.append(None)
+            elif entry[0]._vc[0] != entry[1]:
+                return self.saved_tensors  # raises the modified-in-place error, naming the tensor
+            else:
+                out.append(entry[0]._data)
+        return out
+
     # --- what the engine calls --------------------------------------------------------------
-    def _run_backward(self, grads):
-        if self._materialize and None in grads:
-            grads = [Tensor._make(np.zeros(s, d)) if g is None else g
+    def _run_backward(self, grads, arrays=False):
+        """Run ``backward`` on the gradients of this node's outputs; return one gradient per
+        forward argument. With ``arrays`` (the engine's first-order mode) ``grads`` are
+        ndarrays and so are the results: an ``_array_backward`` op computes on them
+        directly; any other backward gets them wrapped as tensors and its results unwrapped."""
+        # only a node of several outputs can get None (an output nothing used)
+        if self._out_meta is not None and self._materialize and any(g is None for g in grads):
+            grads = [(np.zeros(s, d) if arrays else Tensor._make(np.zeros(s, d))) if g is None else g
                      for g, (s, d) in zip(grads, self._out_meta)]
+        wrapped = arrays and not self._array_backward
+        if wrapped:
+            grads = [None if g is None else Tensor._make(g) for g in grads]
         result = self._forward_cls.backward(self, *grads)
         if result.__class__ is not tuple:
             result = (result,) if not isinstance(result, list) else tuple(result)
         n = len(self._next)
         if len(result) != n:
-            if len(result) > n and all(r is None for r in result[n:]):
-                return result[:n]
-            raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
-                               f"(expected {n}, got {len(result)})")
-        return result
+            if not (len(result) > n and all(r is None for r in result[n:])):
+                raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
+                                   f"(expected {n}, got {len(result)})")
+            result = result[:n]
+        if wrapped:  # a backward written for tensors must return tensors, as in PyTorch
+            result = [r if r is None else r._data if isinstance(r, Tensor) else _not_a_tensor(r) for r in result]
+        return result  # the engine checks each gradient (_checked) as it passes it on
+
+
+def _checked(node, g, arrays):
+    """A returned gradient as the engine keeps it: an ndarray in first-order mode (NumPy
+    gives the 0-d results of array arithmetic as scalars), else a Tensor; or None."""
+    if g is None or (g.__class__ is np.ndarray if arrays else isinstance(g, Tensor)):
+        return g
+    if arrays:
+        if isinstance(g, Tensor):  # an array formula that met a tensor on its way
+            return g._data
+        if isinstance(g, np.generic) and node._array_backward:
+            return np.asarray(g)
+    return _not_a_tensor(g)
+
+
+def _not_a_tensor(g):
+    kind = type(g)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    raise RuntimeError(f"expected Variable or None (got {name})")  # PyTorch's words
 
 
 def _modified_message(t, version):
@@ -242,7 +293,9 @@ class FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("_backward_name", name + "Backward")
-        cls._node_cls = type(node_name, (BackwardCFunction,), {"_forward_cls": cls, "_name": node_name})
+        cls._node_cls = type(node_name, (BackwardCFunction,), {
+            "_forward_cls": cls, "_name": node_name, "_array_backward": cls._array_backward,
+            "_backward": staticmethod(cls.backward)})
 
 
 class Function(metaclass=FunctionMeta):
@@ -250,6 +303,11 @@ class Function(metaclass=FunctionMeta):
     and ``backward``; call it with ``MyFunction.apply(*args)``."""
 
     _graph_inputs = None  # see BackwardCFunction.next_functions
+    # True when ``backward`` is written so that it also computes on ndarrays: gradients
+    # and ``ctx.saved_values`` are arrays in the engine's first-order mode, where wrapping
+    # every intermediate gradient in a Tensor would cost more than the arithmetic itself.
+    # Such a backward returns a tuple (trailing Nones for options may run past the inputs).
+    _array_backward = False
 
     def __init__(self, *args, **kwargs):
         raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
@@ -275,27 +333,34 @@ class Function(metaclass=FunctionMeta):
             return _wrap_plain(cls.forward(ctx, *args, **kwargs))
         # one pass over the arguments: which need a gradient, and where each gradient goes
         # (edges are taken before forward runs: an in-place forward changes its input's grad_fn)
-        needs, edges, record, others = [], [], False, ()
-        for i, a in enumerate(args):
-            if isinstance(a, Tensor) and a._requires_grad:
-                needs.append(True)
-                edges.append(grad_edge(a))
-                record = True
+        needs, edges, record, others, i = [], [], False, None, 0
+        for a in args:
+            if a.__class__ is Tensor or isinstance(a, Tensor):
+                if a._requires_grad:
+                    fn = a.grad_fn
+                    edges.append(grad_edge(a) if fn is None else (fn, a._output_nr, a._data.shape, a._data.dtype))
+                    needs.append(True)
+                    record = True
+                    i += 1
+                    continue
+            elif others is None:
+                others = (i,)
             else:
-                needs.append(False)
-                edges.append(None)
-                if not isinstance(a, Tensor):
-                    others += (i,)
-        ctx.needs_input_grad = tuple(needs)
+                others += (i,)
+            edges.append(None)
+            needs.append(False)
+            i += 1
         _grad[0] = False
         if not record:
+            ctx.needs_input_grad = _NO_GRADS[i] if i < 16 else (False,) * i
             try:
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _grad[0] = True
             return _wrap_plain(out)
+        ctx.needs_input_grad = tuple(needs)
         ctx._next = tuple(edges)
-        if others:
+        if others is not None:
             ctx._non_tensor_args = others
         try:
             out = cls.forward(ctx, *args, **kwargs)
@@ -305,6 +370,8 @@ class Function(metaclass=FunctionMeta):
         if _anomaly[0]:
             from .anomaly_mode import record_forward_trace
             record_forward_trace(ctx)
+        if out.__class__ is np.ndarray and ctx._dirty is None and ctx._non_diff is None:
+            return _wire_array(ctx, args, out)
         return _wire_outputs(ctx, args, out)
 
 
@@ -325,31 +392,36 @@ def _wrap_plain(out):
     return _as_tensor_output(out)
 
 
+def _wire_array(ctx, args, out):
+    """``_wire_outputs`` for the common case: one fresh array, with at most the inputs (or
+    that array itself) saved."""
+    o = Tensor._make(out)
+    if out.dtype.kind == "f":
+        o._requires_grad = True
+        o.grad_fn = ctx
+    to_save = ctx._to_save
+    if to_save is None:
+        ctx._saved = ()
+        return o
+    saved = []  # a plain loop: generator expressions cost more than the work here
+    for t in to_save:
+        if t is None:
+            saved.append(None)
+        elif t is out and o._requires_grad:  # its own output: kept without a cycle
+            so = _SavedOutput()
+            so._data, so._vc, so.output_nr, so.requires_grad = out, o._vc, 0, True
+            saved.append((so, 0))
+        elif (t.__class__ is Tensor or isinstance(t, Tensor)) and t.grad_fn is not ctx:
+            saved.append((t, t._vc[0]))
+        else:
+            return _wire_outputs(ctx, args, o)  # saves something else: the general path
+    ctx._saved = saved
+    ctx._to_save = None
+    return o
+
+
 def _wire_outputs(ctx, args, out):
     """Make ``ctx`` the ``grad_fn`` of every differentiable output and settle saved tensors."""
-    if out.__class__ is np.ndarray and ctx._dirty is None and ctx._non_diff is None:
-        # the common case: one fresh array, and at most inputs (or that array) saved
-        o = Tensor._make(out)
-        if out.dtype.kind == "f":
-            o._requires_grad = True
-            o.grad_fn = ctx
-        to_save = ctx._to_save
-        if to_save is None:
-            ctx._saved = ()
-            return o
-        saved = []  # a plain loop: generator expressions cost more than the work here
-        for t in to_save:
-            if t is None:
-                saved.append(None)
-            elif t.__class__ is Tensor and t.grad_fn is not ctx:
-                saved.append((t, t._vc[0]))
-            else:
-                break
-        else:
-            ctx._saved = saved
-            ctx._to_save = None
-            return o
-        out = o  # saves something else (the output, a subclass): the general path below
     single = out.__class__ is not tuple
     outs = (out,) if single else out
     non_diff = ctx._non_diff
@@ -389,7 +461,7 @@ def _wire_outputs(ctx, args, out):
                     t = Tensor._make(arr)
             if t.grad_fn is ctx:
                 s = _SavedOutput()
-                s.data, s.vc, s.output_nr, s.requires_grad = t._data, t._vc, t._output_nr, True
+                s._data, s._vc, s.output_nr, s.requires_grad = t._data, t._vc, t._output_nr, True
                 saved.append((s, t._vc[0]))
             else:
                 saved.append((t, t._vc[0]))

@@ -226,10 +226,10 @@ def _install(record_shapes):
         finally:
             _close(event)
 
-    def timed_run_backward(node, grads):
+    def timed_run_backward(node, grads, arrays=False):
         event = _open(node._name)
         try:
-            return run_backward(node, grads)
+            return run_backward(node, grads, arrays)
         finally:
             _close(event)
 
@@ -243,12 +243,14 @@ def _install(record_shapes):
     Function.apply = classmethod(timed_apply)
     BackwardCFunction._run_backward = timed_run_backward
     engine._accumulate = timed_accumulate
+    engine._direct[0] = False
 
 
 def _uninstall():
     Function.apply = _original["apply"]
     BackwardCFunction._run_backward = _original["run_backward"]
     engine._accumulate = _original["accumulate"]
+    engine._direct[0] = True
     _original.clear()
 
 

@@ -119,8 +119,7 @@ def _saved_tensors(fn):
         if entry is None:
             continue
         t = entry[0]
-        data = t.data if not isinstance(t, Tensor) else t._data  # _SavedOutput keeps the array
-        shapes.append(data.shape)
+        shapes.append(t._data.shape)  # a Tensor, or a _SavedOutput keeping its array
     return shapes
 
 

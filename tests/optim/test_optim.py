@@ -167,12 +167,14 @@ def test_plateau_sequential_and_chained_match_pytorch():
 
 @pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
 def test_lbfgs_matches_pytorch(line_search):
+    # float64: the line search amplifies float32 rounding differences in the loss's sums
+    # (which order PyTorch's kernels add in) into visibly different steps
     out = {}
     for m in (torch, ember):
         rng = np.random.default_rng(0)
-        w = m.nn.Parameter(m.from_numpy(rng.standard_normal(5).astype(np.float32)))
-        A = m.from_numpy(rng.standard_normal((8, 5)).astype(np.float32))
-        b = m.from_numpy(rng.standard_normal(8).astype(np.float32))
+        w = m.nn.Parameter(m.from_numpy(rng.standard_normal(5)))
+        A = m.from_numpy(rng.standard_normal((8, 5)))
+        b = m.from_numpy(rng.standard_normal(8))
         opt = m.optim.LBFGS([w], lr=0.5, max_iter=10, history_size=4, line_search_fn=line_search)
 
         def closure():
@@ -184,7 +186,7 @@ def test_lbfgs_matches_pytorch(line_search):
         for _ in range(3):
             opt.step(closure)
         out[m] = (w.detach().numpy().copy(), opt.state[w]["func_evals"], opt.state[w]["n_iter"])
-    np.testing.assert_allclose(out[ember][0], out[torch][0], rtol=1e-4, atol=1e-5)
-    # near convergence float32 rounding decides when "no more change" stops an iteration early,
+    np.testing.assert_allclose(out[ember][0], out[torch][0], rtol=1e-10, atol=1e-12)
+    # near convergence rounding decides when "no more change" stops an iteration early,
     # so the counters may differ by a few evaluations while the solution agrees
     assert abs(out[ember][1] - out[torch][1]) <= 6 and out[ember][2] > 3
