@@ -37,26 +37,38 @@ def _word(t):
         _dtype.type_word(t._data.dtype)]
 
 
+def _t(m):
+    """The transpose of a matrix: an ndarray's (first-order backward) or a Tensor's."""
+    return m.T if m.__class__ is np.ndarray else m.t()
+
+
+def _column_major(m):
+    f = (m if m.__class__ is np.ndarray else m._data).flags
+    return f.f_contiguous and not f.c_contiguous
+
+
 def _mat1_grad(g, b, a):
     """dA = dC B^T, laid out like A: for a transposed A (column-major, as ``weight.t()``
     is) computed as (B dC^T)^T, so the gradient that reaches the weight is row-major like
-    the weight and can become its ``.grad`` without a copy (PyTorch does the same)."""
-    if a._data.flags.f_contiguous and not a._data.flags.c_contiguous:
-        return b.mm(g.t()).t()
-    return g.mm(b.t())
+    the weight and can become its ``.grad`` without a copy (PyTorch does the same).
+    Arrays or tensors alike (``@`` is ``mm`` for matrices)."""
+    if _column_major(a):
+        return _t(b @ _t(g))
+    return g @ _t(b)
 
 
 def _mat2_grad(g, a, b):
     """dB = A^T dC, laid out like B (see ``_mat1_grad``)."""
-    if b._data.flags.f_contiguous and not b._data.flags.c_contiguous:
-        return g.t().mm(a).t()
-    return a.t().mm(g)
+    if _column_major(b):
+        return _t(_t(g) @ a)
+    return _t(a) @ g
 
 
 class Mm(Function):
     """C = A B for matrices.   dA = dC B^T,   dB = A^T dC."""
 
     _backward_name = "MmBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -65,7 +77,7 @@ class Mm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_values
         na, nb = ctx.needs_input_grad
         return (_mat1_grad(grad, b, a) if na else None), (_mat2_grad(grad, a, b) if nb else None)
 
@@ -187,6 +199,7 @@ class Addmm(Function):
     dA = alpha * g B^T,  dB = alpha * A^T g."""
 
     _backward_name = "AddmmBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
@@ -205,7 +218,7 @@ class Addmm(Function):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_values
         beta, alpha = ctx.scales
         nc, na, nb = ctx.needs_input_grad[:3]
         return ((_scale(g, beta) if nc else None), (_scale(_mat1_grad(g, b, a), alpha) if na else None),

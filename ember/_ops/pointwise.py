@@ -79,6 +79,7 @@ class Rsub(Function):
     """out = b - alpha * a (``number - tensor``).   d out/d a = -alpha."""
 
     _backward_name = "RsubBackward1"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -305,6 +306,7 @@ class Exp(Function):
     """out = e^x.   d out/dx = e^x = out, so the output itself is saved."""
 
     _backward_name = "ExpBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -314,14 +316,15 @@ class Exp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors
-        return grad * y
+        y, = ctx.saved_values
+        return grad * y,
 
 
 class Log(Function):
     """out = ln x.   d out/dx = 1/x."""
 
     _backward_name = "LogBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -331,8 +334,8 @@ class Log(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad / x
+        x, = ctx.saved_values
+        return grad / x,
 
 
 class Relu(Function):
@@ -369,6 +372,7 @@ class Sigmoid(Function):
     """out = 1 / (1 + e^-x).   d out/dx = out (1 - out)."""
 
     _backward_name = "SigmoidBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -381,14 +385,15 @@ class Sigmoid(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors
-        return grad * y * (1 - y)
+        y, = ctx.saved_values
+        return grad * y * (1 - y),
 
 
 class Tanh(Function):
     """out = tanh x.   d out/dx = 1 - tanh^2 x = 1 - out^2."""
 
     _backward_name = "TanhBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -398,8 +403,8 @@ class Tanh(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors
-        return grad * (1 - y * y)
+        y, = ctx.saved_values
+        return grad * (1 - y * y),
 
 
 def exp(input, *, out=None):

@@ -57,6 +57,7 @@ class View(Function):
     """out = x with a new shape, same memory.   The gradient is reshaped back."""
 
     _backward_name = "ViewBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -80,6 +81,7 @@ class UnsafeView(Function):
     gradient is the output's gradient reshaped back to x's shape."""
 
     _backward_name = "UnsafeViewBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -268,6 +270,7 @@ class Transpose(Function):
     """out = x with two dims swapped.   Swapping them again gives the gradient."""
 
     _backward_name = "TransposeBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, d0, d1):
@@ -276,6 +279,8 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if grad.__class__ is np.ndarray:
+            return np.swapaxes(grad, *ctx.dims), None, None
         return grad.transpose(*ctx.dims), None, None
 
 
@@ -309,6 +314,7 @@ class Unsqueeze(Function):
     """out = x with a new size-1 dim.   The gradient drops it again."""
 
     _backward_name = "UnsqueezeBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -330,6 +336,7 @@ class Squeeze(Function):
     """out = x without some size-1 dims.   The gradient is reshaped back."""
 
     _backward_name = "SqueezeBackward1"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -397,6 +404,7 @@ class Slice(Function):
     the sliced positions of zeros (``_sliced_grad``)."""
 
     _backward_name = "SliceBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim, start, stop, step):
@@ -407,7 +415,16 @@ class Slice(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dim, start, stop, step = ctx.meta
+        if g.__class__ is np.ndarray:
+            return _pad_slice(g, shape, dim, start, stop, step), None, None, None, None
         return PadSlice.apply(g, shape, dim, start, stop, step), None, None, None, None
+
+
+def _pad_slice(g, shape, dim, start, stop, step):
+    """An array of zeros of ``shape`` holding ``g`` in a slice along ``dim``."""
+    out = np.zeros(shape, g.dtype)
+    out[(slice(None),) * dim + (slice(start, stop, step),)] = g
+    return out
 
 
 class PadSlice(Function):
@@ -417,10 +434,8 @@ class PadSlice(Function):
 
     @staticmethod
     def forward(ctx, g, shape, dim, start, stop, step):
-        out = np.zeros(shape, g._data.dtype)
-        out[(slice(None),) * dim + (slice(start, stop, step),)] = g._data
         ctx.meta = (dim, start, stop, step)
-        return out
+        return _pad_slice(g._data, shape, dim, start, stop, step)
 
     @staticmethod
     def backward(ctx, gg):
@@ -432,6 +447,7 @@ class Select(Function):
     the selected slice, which receives dL/dy: each y element is one x element, unchanged."""
 
     _backward_name = "SelectBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim, index):
@@ -442,6 +458,8 @@ class Select(Function):
     def backward(ctx, g):
         shape, dim, index = ctx.meta
         stop = index + 1 if index != -1 else None
+        if g.__class__ is np.ndarray:
+            return _pad_slice(np.expand_dims(g, dim), shape, dim, index, stop, 1), None, None
         return PadSlice.apply(g.unsqueeze(dim), shape, dim, index, stop, 1), None, None
 
 
@@ -588,6 +606,7 @@ class Cat(Function):
     of dL/dy."""
 
     _backward_name = "CatBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, dim, *tensors):
@@ -603,15 +622,18 @@ class Cat(Function):
     @staticmethod
     def backward(ctx, g):
         dim, shapes = ctx.meta
-        grads, start = [], 0
+        arrays = g.__class__ is np.ndarray  # first order: plain slices of the array
+        grads, start = [None], 0
         for s in shapes:
-            if len(s) == 1 and s[0] == 0 and g.dim() > 1:  # a legacy empty tensor that cat skipped
-                grads.append(Tensor._make(np.zeros((0,), g._data.dtype)))
+            if len(s) == 1 and s[0] == 0 and g.ndim > 1:  # a legacy empty tensor that cat skipped
+                empty = np.zeros((0,), g.dtype if arrays else g._data.dtype)
+                grads.append(empty if arrays else Tensor._make(empty))
                 continue
             n = s[dim]
-            grads.append(Slice.apply(g, dim, start, start + n, 1))
+            grads.append(g[(slice(None),) * dim + (slice(start, start + n),)] if arrays
+                         else Slice.apply(g, dim, start, start + n, 1))
             start += n
-        return (None,) + tuple(grads)
+        return tuple(grads)
 
 
 def _check_tensors(tensors, name):

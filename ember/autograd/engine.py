@@ -26,10 +26,9 @@ import numpy as np
 
 from . import grad_mode
 from . import function as _function
-from .function import AccumulateGrad, grad_edge, _anomaly, _checked
+from .function import AccumulateGrad, grad_edge, _anomaly, _arrays_allowed, _checked
 
 _grad = grad_mode._state
-_direct = [True]  # off while the profiler times every node through _run_backward
 
 
 def _topological_order(roots):
@@ -210,7 +209,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 continue  # a captured non-leaf whose inputs nobody asked for
             if node._saved is False:
                 raise RuntimeError(_freed_message())
-            if arrays and node._array_backward and node._n_out == 1 and _direct[0]:
+            if arrays and node._array_backward and node._n_out == 1 and _arrays_allowed[0]:
                 grads = node._backward(node, buf[0])  # the common case, without _run_backward's checks
             else:
                 grads = node._run_backward(buf, arrays)

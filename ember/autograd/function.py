@@ -33,6 +33,9 @@ _sequence = itertools.count()
 _NO_GRADS = [(False,) * n for n in range(16)]
 Tensor = None  # ember._tensor sets this once the class exists (the two modules import each other)
 _anomaly = [False]  # set by detect_anomaly; read by apply and the engine
+# False while the profiler records: every backward then computes on tensors, so the ops of
+# its formula show up as the node's children, as in PyTorch's profiler
+_arrays_allowed = [True]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -213,10 +216,11 @@ class BackwardCFunction(Node):
     @property
     def saved_values(self):
         """``saved_tensors`` for a backward that also runs on arrays (``_array_backward``):
-        the tensors while the backward is recorded (``create_graph``), their ndarrays in the
-        engine's first-order mode, where grad mode is off. Versions are checked either way."""
+        their ndarrays when the engine runs this node on arrays (first order, grad mode off),
+        else the tensors (``create_graph``, the profiler, or a node that turned
+        ``_array_backward`` off). Versions are checked either way."""
         saved = self._saved
-        if _grad[0] or not saved:
+        if _grad[0] or not saved or not self._array_backward or not _arrays_allowed[0]:
             return self.saved_tensors
         out = []
         for entry in saved:
@@ -238,7 +242,7 @@ class BackwardCFunction(Node):
         if self._out_meta is not None and self._materialize and any(g is None for g in grads):
             grads = [(np.zeros(s, d) if arrays else Tensor._make(np.zeros(s, d))) if g is None else g
                      for g, (s, d) in zip(grads, self._out_meta)]
-        wrapped = arrays and not self._array_backward
+        wrapped = arrays and not (self._array_backward and _arrays_allowed[0])
         if wrapped:
             grads = [None if g is None else Tensor._make(g) for g in grads]
         result = self._forward_cls.backward(self, *grads)

@@ -34,7 +34,7 @@ import re
 import threading
 import time
 
-from . import engine
+from . import engine, function
 from .function import Function, BackwardCFunction
 
 __all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
@@ -243,14 +243,14 @@ def _install(record_shapes):
     Function.apply = classmethod(timed_apply)
     BackwardCFunction._run_backward = timed_run_backward
     engine._accumulate = timed_accumulate
-    engine._direct[0] = False
+    function._arrays_allowed[0] = False
 
 
 def _uninstall():
     Function.apply = _original["apply"]
     BackwardCFunction._run_backward = _original["run_backward"]
     engine._accumulate = _original["accumulate"]
-    engine._direct[0] = True
+    function._arrays_allowed[0] = True
     _original.clear()
 
 
