@@ -26,6 +26,7 @@ class NllLoss(Function):
     """
 
     _backward_name = "NllLossBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, logp, target, weight, reduction, ignore_index):
@@ -63,11 +64,16 @@ class NllLoss(Function):
         coef = -wt
         if reduction == "mean":
             coef = coef / ctx.meta[5]
+        arrays = grad.__class__ is np.ndarray
+        if arrays:  # first order: the gradient scales the few target entries, not the whole array
+            coef = coef * grad
         onehot = np.zeros(shape, wt.dtype)
         if len(shape) == 1:
             onehot[t] = coef
         else:
             np.put_along_axis(onehot, np.expand_dims(t, 1), np.expand_dims(coef, 1), axis=1)
+        if arrays:
+            return onehot, None, None, None, None
         g = grad if reduction != "none" else grad.unsqueeze(c_dim)
         return g * Tensor._make(onehot), None, None, None, None
 

@@ -938,6 +938,7 @@ class Softmax(Function):
     symmetric, so grad_x = J g = s * g - s (s . g) = s * (g - sum(g * s))."""
 
     _backward_name = "SoftmaxBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -952,7 +953,12 @@ class Softmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        s, = ctx.saved_tensors
+        s, = ctx.saved_values
+        if grad.__class__ is np.ndarray:  # first order: one buffer, reused
+            out = np.asarray(grad * s)  # (NumPy gives a 0-d product as a scalar)
+            dot = out.sum(ctx.dims, keepdims=True)
+            np.subtract(grad, dot, out=out)
+            return np.multiply(out, s, out=out), None
         return s * (grad - (grad * s).sum(ctx.dims, keepdim=True)), None
 
 
@@ -964,6 +970,7 @@ class LogSoftmax(Function):
     grad_x = g - s * sum(g)."""
 
     _backward_name = "LogSoftmaxBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -977,7 +984,11 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors
+        y, = ctx.saved_values
+        if grad.__class__ is np.ndarray:  # first order: one buffer, reused
+            e = np.asarray(np.exp(y))  # (NumPy gives a 0-d result as a scalar)
+            e *= grad.sum(ctx.dims, keepdims=True)
+            return np.subtract(grad, e, out=e), None
         return grad - y.exp() * grad.sum(ctx.dims, keepdim=True), None
 
 

@@ -172,7 +172,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             heapq.heappush(pending, (-node._seq, node))
         nr = edge[1]
         g = unwrap(g)
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
+        buf[nr] = g if buf[nr] is None else _sum(buf[nr], g)
 
     capture = needed = None  # capture: (node, output_nr) -> positions in inputs
     if inputs is not None:
@@ -232,7 +232,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     buffers[nxt] = nbuf = [None] * nxt._n_out
                     heapq.heappush(pending, (-nxt._seq, nxt))
                 nr = edge[1]
-                nbuf[nr] = g if nbuf[nr] is None else nbuf[nr] + g
+                nbuf[nr] = g if nbuf[nr] is None else _sum(nbuf[nr], g)
             # drop this node's references, so a gradient a leaf receives next is held by the
             # buffers alone and AccumulateGrad may keep it instead of copying it (_owned)
             grads = g = None
@@ -273,6 +273,13 @@ def _before_node(node, buf, create_graph, wrap, unwrap):
             if r is not None:
                 buf = [None if g is None else unwrap(g) for g in r]
     return buf
+
+
+def _sum(a, b):
+    """Two gradients for one output, added (the chain rule's sum over paths). NumPy gives
+    the sum of two 0-d arrays as a scalar; the engine keeps arrays."""
+    r = a + b
+    return np.asarray(r) if isinstance(r, np.generic) else r
 
 
 def _same(x):
