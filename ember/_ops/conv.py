@@ -122,28 +122,37 @@ def _conv_transpose_np(x, w, stride, padding, output_padding, dilation, groups):
     return col2im(cols, (n, groups * cout_g) + out, kernel, stride, padding, dilation)
 
 
-_STACK_LIMIT = 1 << 22  # elements: per-sample weight gradients stacked before summing, at most 16 MB in float32
-
-
 def _conv_weight_np(a, b, wshape, stride, padding, dilation, groups):
     """dW of <b, conv(a, W)>: the correlation of input ``a`` with output gradient ``b``,
-    summed over the samples: dW = sum_n b_n cols_n^T."""
+    summed over the samples: dW = sum_n b_n cols_n^T.
+
+    A layer with many weights per group folds the samples into the product's inner
+    dimension, dW = [b_1 .. b_N] [cols_1 .. cols_N]^T: the batch sum happens inside one
+    large matrix product. A small one (few channels, many positions: a first layer) computes
+    the N small products in one batched call and adds them up, which avoids the transposed
+    copies that folding needs."""
     o, n = wshape[0], a.shape[0]
     if n == 0:
         return np.zeros(wshape, b.dtype)
+    nd = len(wshape) - 2
     # a strided conv drops trailing positions of ``a`` (b is smaller: cut it), and a transposed
     # conv's output_padding adds positions b has no gradient for (limit the windows to b)
-    cols, out = im2col(a, wshape[2:], stride, padding, dilation, groups, b.shape[2:])
+    win = windows(_pad(a, padding), wshape[2:], stride, dilation, limit=b.shape[2:])
+    out = win.shape[2 + nd:]
+    c = win.shape[1]
     bm = b[_ALL2 + tuple(slice(0, m) for m in out)].reshape(n, groups, o // groups, -1)
-    colsT = cols.swapaxes(-1, -2)
-    if n * bm.shape[2] * colsT.shape[3] * groups <= _STACK_LIMIT:
-        return np.matmul(bm, colsT).sum(0).reshape(wshape)  # one batched call: best when small
-    # one product per sample, accumulated: a (N, O, C k) stack of them would be hundreds of
-    # megabytes for a deep layer, and folding N into the product would need two more copies
-    dw = np.matmul(bm[0], cols[0].swapaxes(-1, -2))
-    for i in range(1, n):
-        dw += np.matmul(bm[i], cols[i].swapaxes(-1, -2))
-    return dw.reshape(wshape)
+    if (o // groups) * (c // groups) * math.prod(wshape[2:]) < _FOLD_WEIGHTS:
+        cols = win.reshape(n, groups, -1, math.prod(out))  # (N, G, C/G prod(kernel), positions)
+        return np.matmul(bm, cols.swapaxes(-1, -2)).sum(0).reshape(wshape)
+    # (N, G, C/G, *kernel, *out) -> (G, C/G, *kernel, N, *out): one copy, in the product's order
+    win = win.reshape((n, groups, c // groups) + win.shape[2:])
+    cols = win.transpose((1, 2) + tuple(range(3, 3 + nd)) + (0,) + tuple(range(3 + nd, 3 + 2 * nd)))
+    cols = cols.reshape(groups, -1, n * math.prod(out))
+    bm = bm.transpose(1, 2, 0, 3).reshape(groups, o // groups, -1)  # (G, O/G, N positions)
+    return np.matmul(bm, cols.swapaxes(-1, -2)).reshape(wshape)
+
+
+_FOLD_WEIGHTS = 4096  # weights per group from which the weight gradient folds the batch
 
 
 class Convolution(Function):
