@@ -65,18 +65,28 @@ class Adam(Optimizer):
                 else:
                     g = g + wd * x
             m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-            m += (1 - beta1) * (g - m)          # lerp towards g
+            # one scratch array carries every intermediate: fresh arrays for each of them
+            # cost more than the arithmetic (the operations and their order are unchanged)
+            tmp = np.subtract(g, m)
+            tmp *= 1 - beta1
+            m += tmp                            # lerp towards g
             v *= beta2
-            v += (1 - beta2) * (g * g)
+            np.multiply(g, g, out=tmp)
+            tmp *= 1 - beta2
+            v += tmp
             bias1 = 1 - beta1 ** step
             bias2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:
                 vmax = state["max_exp_avg_sq"]._data
                 np.maximum(vmax, v, out=vmax)
-                denom = np.sqrt(vmax) / bias2_sqrt + eps
+                np.sqrt(vmax, out=tmp)
             else:
-                denom = np.sqrt(v) / bias2_sqrt + eps
-            x -= (lr / bias1) * (m / denom)
+                np.sqrt(v, out=tmp)
+            tmp /= bias2_sqrt
+            tmp += eps                          # the denominator
+            np.divide(m, tmp, out=tmp)
+            tmp *= lr / bias1
+            x -= tmp
             p._vc[0] += 1
 
 
