@@ -56,3 +56,16 @@ class Size(tuple):
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+def expands_to(shape, target):
+    """True when an array of ``shape`` broadcasts to exactly ``target`` (each of its dims,
+    aligned from the right, is 1 or target's): what ``np.broadcast_shapes(shape, target) ==
+    target`` says, at a fraction of its cost on the hot paths that ask it."""
+    if len(shape) > len(target):
+        return False
+    for s, t in zip(reversed(shape), reversed(target)):
+        if s != t and s != 1:
+            return False
+    return True
+

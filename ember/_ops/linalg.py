@@ -7,6 +7,7 @@ every matrix of the batch; broadcast batch dims are summed back by the engine.
 import numpy as np
 
 from .. import _dtype
+from .._size import expands_to
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import methods
@@ -211,7 +212,7 @@ class Addmm(Function):
         if beta == 0:
             return np.broadcast_to(p, np.broadcast_shapes(p.shape, c._data.shape)).copy()
         cd = c._data if beta == 1 else beta * c._data
-        if np.broadcast_shapes(p.shape, cd.shape) == p.shape and np.result_type(p, cd) == p.dtype:
+        if expands_to(cd.shape, p.shape) and cd.dtype == p.dtype:
             p += cd  # the product is a fresh array: add the bias in place, one pass fewer
             return p
         return p + cd

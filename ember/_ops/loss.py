@@ -43,6 +43,8 @@ class NllLoss(Function):
         wt = w[safe_t] * valid  # per-sample weights
         if x.ndim == 1:
             picked = x[safe_t]
+        elif x.ndim == 2:  # (N, C): plain fancy indexing, cheaper than the general form below
+            picked = x[np.arange(x.shape[0]), safe_t]
         else:
             picked = np.take_along_axis(x, np.expand_dims(safe_t, 1), axis=1).squeeze(1)
         losses = -picked * wt
@@ -70,6 +72,8 @@ class NllLoss(Function):
         onehot = np.zeros(shape, wt.dtype)
         if len(shape) == 1:
             onehot[t] = coef
+        elif len(shape) == 2:
+            onehot[np.arange(shape[0]), t] = coef
         else:
             np.put_along_axis(onehot, np.expand_dims(t, 1), np.expand_dims(coef, 1), axis=1)
         if arrays:

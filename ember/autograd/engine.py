@@ -26,6 +26,7 @@ import numpy as np
 
 from . import grad_mode
 from . import function as _function
+from .._size import expands_to
 from .function import AccumulateGrad, grad_edge, _anomaly, _arrays_allowed, _checked
 
 _grad = grad_mode._state
@@ -70,11 +71,7 @@ def _fit_gradient(node, i, g, edge):
     back to the input's shape, one of another dtype is cast to the input's."""
     shape, dtype = edge[2], edge[3]
     if g.shape != shape:
-        try:
-            ok = np.broadcast_shapes(shape, g.shape) == g.shape
-        except ValueError:
-            ok = False
-        if not ok:
+        if not expands_to(shape, g.shape):
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}")
         if g.__class__ is np.ndarray:
