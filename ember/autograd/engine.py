@@ -115,8 +115,8 @@ def _accumulate(var, g, create_graph):
     else:
         np.add(old._data, g, out=old._data, casting="unsafe")
         old._vc[0] += 1
-    if meta is not None:
-        for hook in meta.get("post_accumulate_hooks", {}).values():
+    if meta is not None and meta.get("post_accumulate_hooks"):
+        for hook in meta["post_accumulate_hooks"].values():
             hook(var)
 
 
