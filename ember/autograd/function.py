@@ -341,8 +341,7 @@ class Function(metaclass=FunctionMeta):
         for a in args:
             if a.__class__ is Tensor or isinstance(a, Tensor):
                 if a._requires_grad:
-                    fn = a.grad_fn
-                    edges.append(grad_edge(a) if fn is None else (fn, a._output_nr, a._data.shape, a._data.dtype))
+                    edges.append(grad_edge(a))
                     needs.append(True)
                     record = True
                     i += 1
