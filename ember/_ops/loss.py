@@ -34,13 +34,18 @@ class NllLoss(Function):
         t = target._data
         c_dim = 1 if x.ndim > 1 else 0
         n_classes = x.shape[c_dim]
-        valid = t != ignore_index
-        safe_t = np.where(valid, t, 0)
-        if valid.any() and (safe_t[valid].min() < 0 or safe_t[valid].max() >= n_classes):
-            bad = safe_t[valid][(safe_t[valid] < 0) | (safe_t[valid] >= n_classes)][0]
-            raise IndexError(f"Target {bad} is out of bounds.")
+        lo, hi = (t.min(), t.max()) if t.size else (0, 0)
+        if lo <= ignore_index <= hi:  # some targets may be ignored: they count as class 0, weight 0
+            valid = t != ignore_index
+            safe_t = np.where(valid, t, 0)
+            lo, hi = (safe_t[valid].min(), safe_t[valid].max()) if valid.any() else (0, 0)
+        else:  # the usual case: every target counts
+            valid, safe_t = None, t
+        if t.size and (lo < 0 or hi >= n_classes):
+            counted = safe_t if valid is None else safe_t[valid]
+            raise IndexError(f"Target {counted[(counted < 0) | (counted >= n_classes)][0]} is out of bounds.")
         w = np.ones(n_classes, x.dtype) if weight is None else weight._data
-        wt = w[safe_t] * valid  # per-sample weights
+        wt = w[safe_t] if valid is None else w[safe_t] * valid  # per-sample weights
         if x.ndim == 1:
             picked = x[safe_t]
         elif x.ndim == 2:  # (N, C): plain fancy indexing, cheaper than the general form below
@@ -48,7 +53,7 @@ class NllLoss(Function):
         else:
             picked = np.take_along_axis(x, np.expand_dims(safe_t, 1), axis=1).squeeze(1)
         losses = -picked * wt
-        ctx.meta = (x.shape, safe_t, wt, reduction, c_dim)
+        ctx.meta = (x.shape, safe_t, wt, reduction, c_dim, valid)
         if reduction == "none":
             return losses.astype(x.dtype, copy=False)
         total = losses.sum(dtype=x.dtype)
@@ -56,16 +61,21 @@ class NllLoss(Function):
             return np.asarray(total)
         denom = wt.sum(dtype=x.dtype)
         ctx.meta += (denom,)
-        with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, silently
-            return np.asarray(total / denom, dtype=x.dtype)
+        if denom == 0:
+            with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, silently
+                return np.asarray(total / denom, dtype=x.dtype)
+        return np.asarray(total / denom, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         from .._tensor import Tensor
-        shape, t, wt, reduction, c_dim = ctx.meta[:5]
+        shape, t, wt, reduction, c_dim, valid = ctx.meta[:6]
         coef = -wt
         if reduction == "mean":
-            coef = coef / ctx.meta[5]
+            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0, masked below
+                coef = coef / ctx.meta[6]
+        if valid is not None:  # ignored targets get no gradient at all, as in PyTorch
+            coef = np.where(valid, coef, 0)
         arrays = grad.__class__ is np.ndarray
         if arrays:  # first order: the gradient scales the few target entries, not the whole array
             coef = coef * grad

@@ -81,3 +81,37 @@ OPS = [
 ]
 
 test_values, test_grads, test_gradcheck, test_gradgradcheck = make_tests(OPS)
+
+
+def _cross_entropy_edges(m):
+    import numpy as np
+    x = m.from_numpy(np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)).requires_grad_()
+    out = []
+    for target, kw in (([-100] * 4, {}), ([-100, 1, -100, 2], {}), ([-100, 1, -100, 2], {"reduction": "sum"}),
+                       ([2, 0, 1, 2], {"ignore_index": 1}), ([2, 0, 1, 2], {"ignore_index": 7})):
+        loss = F(m).cross_entropy(x, m.tensor(target), **kw)
+        (g,) = m.autograd.grad(loss, x)
+        out.append((loss.item(), g.numpy().tolist()))
+    for target in ([0, 5, -100, 7], [-1, 0, 1, 2]):
+        try:
+            F(m).cross_entropy(x, m.tensor(target))
+        except IndexError as e:
+            out.append(str(e))
+    out.append(F(m).cross_entropy(m.zeros(0, 3), m.zeros(0, dtype=m.long)).item())
+    return out
+
+
+def test_cross_entropy_ignored_and_out_of_range_targets():
+    import math
+    import torch
+    import ember
+    e, t = _cross_entropy_edges(ember), _cross_entropy_edges(torch)
+    assert len(e) == len(t) == 8
+    for a, b in zip(e, t):
+        if isinstance(b, tuple):
+            assert (math.isnan(a[0]) and math.isnan(b[0])) or abs(a[0] - b[0]) < 1e-6
+            assert str(a[1]) == str(b[1]) or all(abs(u - v) < 1e-6 for ru, rv in zip(a[1], b[1]) for u, v in zip(ru, rv))
+        elif isinstance(b, float):
+            assert math.isnan(a) and math.isnan(b)
+        else:
+            assert a == b
