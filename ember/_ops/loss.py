@@ -97,11 +97,14 @@ class MseLoss(Function):
 
     _backward_name = "MseLossBackward0"
     _graph_inputs = 2
+    _array_backward = True  # when input and target share a dtype (NumPy promotes otherwise)
 
     @staticmethod
     def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
         ctx.reduction = reduction
+        if x._data.dtype != y._data.dtype:
+            ctx._array_backward = False
         d = _promoted(x, y, "-")
         sq = d * d
         if reduction == "none":
@@ -110,10 +113,10 @@ class MseLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        x, y = ctx.saved_values
         g = (x - y) * 2 * grad
         if ctx.reduction == "mean":
-            g = g / max(int(np.prod(np.broadcast_shapes(x._data.shape, y._data.shape))), 1)
+            g = g / max(int(np.prod(np.broadcast_shapes(x.shape, y.shape))), 1)
         na, nb = ctx.needs_input_grad[:2]
         return (g if na else None), (-g if nb else None), None
 
