@@ -336,15 +336,15 @@ def test_gradients_reach_a_leaf_in_pytorch_order():
 
 
 def test_mixed_dtype_products_differentiate_in_pytorch_types():
-    # a float32 tensor times a float64 0-d tensor computes in float32 (the 0-d operand is
-    # "weak"); its backward must too, though NumPy alone would promote to float64
+    # a float32 tensor times a float64 0-d tensor computes in float32; its gradients keep
+    # each input's dtype and PyTorch's values
     rng = np.random.default_rng(4)
     xs = rng.standard_normal(16).astype(np.float32)
 
     def run(m):
         x = m.tensor(xs, requires_grad=True)
         s = m.tensor(1 / 3, dtype=m.float64, requires_grad=True)
-        ((x * s) / s * s).sum().backward()
+        ((x * s) * x).sum().backward()  # x's first gradient, x * s, has varied float32 values
         return x.grad.numpy().copy(), s.grad.numpy().copy()
     (ex, es), (tx, ts) = both(run)
     assert ex.dtype == tx.dtype and es.dtype == ts.dtype

@@ -384,14 +384,20 @@ def _drop(y, unbatched):
     return y.squeeze(0) if unbatched else y
 
 
-def max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
-    name = f"max_pool{nd}d"
+def _window_args(input, kernel_size, stride, padding, nd, name):
+    """The checks every pooling makes first, in PyTorch's order, and its kernel, stride
+    (the kernel by default) and padding as ``nd``-tuples."""
     _check_tensor_arg(name, "input", 1, input)
     if nd == 1:
         _check_dims(input, nd, name)
     k = _pool_arg(kernel_size, "kernel_size", nd, name)
-    s = _pool_arg(stride, "stride", nd, name, default=k)
-    p, d = _pool_arg(padding, "padding", nd, name), _pool_arg(dilation, "dilation", nd, name)
+    return k, _pool_arg(stride, "stride", nd, name, default=k), _pool_arg(padding, "padding", nd, name)
+
+
+def max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
+    name = f"max_pool{nd}d"
+    k, s, p = _window_args(input, kernel_size, stride, padding, nd, name)
+    d = _pool_arg(dilation, "dilation", nd, name)
     if nd == 1 and not (return_indices or (input.requires_grad and is_grad_enabled())):
         _check_max_pool1d(input, k, s, p, d, ceil_mode)
     elif nd == 1:  # PyTorch runs this as a 2-d pooling of height 1, with its messages
@@ -408,12 +414,7 @@ def max_poolnd(input, kernel_size, stride, padding, dilation, ceil_mode, return_
 
 def avg_poolnd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
     name = f"avg_pool{nd}d"
-    _check_tensor_arg(name, "input", 1, input)
-    if nd == 1:
-        _check_dims(input, nd, name)
-    k = _pool_arg(kernel_size, "kernel_size", nd, name)
-    s = _pool_arg(stride, "stride", nd, name, default=k)
-    p = _pool_arg(padding, "padding", nd, name)
+    k, s, p = _window_args(input, kernel_size, stride, padding, nd, name)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if nd == 1:  # a 2-d pooling of height 1 in PyTorch, which words every error that way

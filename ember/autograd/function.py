@@ -264,11 +264,8 @@ def _checked(node, g, arrays):
     gives the 0-d results of array arithmetic as scalars), else a Tensor; or None."""
     if g is None or (g.__class__ is np.ndarray if arrays else isinstance(g, Tensor)):
         return g
-    if arrays:
-        if isinstance(g, Tensor):  # an array formula that met a tensor on its way
-            return g._data
-        if isinstance(g, np.generic) and node._array_backward:
-            return np.asarray(g)
+    if arrays and isinstance(g, np.generic) and node._array_backward:
+        return np.asarray(g)
     return _not_a_tensor(g)
 
 

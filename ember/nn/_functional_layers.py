@@ -16,19 +16,6 @@ from .._tensor import Tensor
 from . import functional as F
 
 
-def _check_p(p):
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-
-
-def _feature_mask_shape(input):
-    # one draw per (sample, channel): PyTorch's make_feature_noise keeps dims 0 and 1 and
-    # broadcasts the mask over every other dim
-    if input.dim() < 2:
-        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    return tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
-
-
 def _apply(input, factor, inplace):
     return input.mul_(factor) if inplace else input * factor
 
@@ -36,17 +23,13 @@ def _apply(input, factor, inplace):
 def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zero whole 3-D feature maps (dim 1 of (N, C, D, H, W), dim 0 of (C, D, H, W)) with
     probability p and scale the kept ones by 1/(1-p)."""
-    _check_p(p)
+    F._check_p(p)
     d = input.dim()
-    if d not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {d}-D input to dropout3d, which is deprecated and will result in an "
-                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
-                      "instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial "
-                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+    F._warn_feature_dims(3, d)
     if not training or p == 0 or input.numel() == 0:
         return input
     # an unbatched input is treated as a batch of one, so its channels are dim 0
-    shape = _feature_mask_shape(input if d == 5 else input.unsqueeze(0))[1 if d != 5 else 0:]
+    shape = F._feature_mask_shape(input if d == 5 else input.unsqueeze(0))[1 if d != 5 else 0:]
     if p == 1:
         return _apply(input, ember.zeros((), dtype=input.dtype), inplace)
     mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p).div_(1 - p)
@@ -61,12 +44,12 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     y = a (x m + s (m - 1)) + a s p, where s = 1.7581 (the SELU saturation value's size) and
     a = ((1-p)(1 + p s^2))^(-1/2), so a SELU network keeps zero mean and unit variance.
     dy/dx = a m."""
-    _check_p(p)
+    F._check_p(p)
     if not training or p == 0 or input.numel() == 0:
         return input
     if p == 1:
         return _apply(input, ember.zeros((), dtype=input.dtype), inplace)
-    keep = ember.empty(_feature_mask_shape(input), dtype=input.dtype).bernoulli_(1 - p)
+    keep = ember.empty(F._feature_mask_shape(input), dtype=input.dtype).bernoulli_(1 - p)
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1) * (1 - p))
     # the same order of in-place steps as PyTorch, for the same float32 rounding
     b = keep.add(-1).mul_(_SELU_SATURATION * a).add_(_SELU_SATURATION * a * p)

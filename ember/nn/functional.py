@@ -211,12 +211,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     import warnings
     _check_p(p)
     d = input.dim()
-    if d not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {d}-D input to dropout2d, which is deprecated and will result in an "
-                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
-                      "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
-                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
-                      stacklevel=2)
+    _warn_feature_dims(2, d)
     if d == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
                       "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
@@ -231,14 +226,32 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _warn_feature_dims(n, d):
+    """PyTorch's deprecation warning for a ``d``-D input to ``dropout{n}d``, which expects
+    n spatial dims, a channel dim and an optional batch dim."""
+    if d not in (n + 1, n + 2):
+        import warnings
+        warnings.warn(f"dropout{n}d: Received a {d}-D input to dropout{n}d, which is deprecated and will result in "
+                      "an error in a future release. To retain the behavior and silence this warning, please use "
+                      f"dropout instead. Note that dropout{n}d exists to provide channel-wise dropout on inputs with "
+                      f"{n} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. {n + 1}D "
+                      f"or {n + 2}D inputs).", stacklevel=3)
+
+
+def _feature_mask_shape(input):
+    """One Bernoulli draw per (dim 0, dim 1) pair, as PyTorch's make_feature_noise: the mask
+    keeps dims 0 and 1 and broadcasts over every other dim."""
+    if input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+
+
 def _feature_dropout(input, p, training, inplace):
     """PyTorch's feature dropout: one Bernoulli(1 - p) draw per (dim 0, dim 1) pair, scaled by
     1/(1-p) and broadcast over the other dims."""
     if not training or p == 0 or input.numel() == 0:
         return input
-    if input.dim() < 2:
-        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    shape = _feature_mask_shape(input)
     mask = ember.empty(shape, dtype=input.dtype).bernoulli_(1 - p) / (1 - p) if p < 1 else \
         ember.zeros(shape, dtype=input.dtype)
     out = input * mask
