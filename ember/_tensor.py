@@ -24,8 +24,11 @@ _grad = grad_mode._state
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_base",
-                 "_meta", "__weakref__")
+    # _view: for a view that autograd tracks, (the version of its memory when its grad_fn
+    # was set, how it was created: None, "no_grad", or (op name, output number) for a piece
+    # of a multi-output view op); None otherwise
+    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc", "_base",
+                 "_meta", "_view", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
 
@@ -49,7 +52,8 @@ class Tensor:
         self._data = arr
         self._requires_grad = False
         self._grad = None
-        self.grad_fn = None
+        self._grad_fn = None
+        self._view = None
         self._output_nr = 0
         self._vc = [0]
         self._base = None
@@ -62,7 +66,8 @@ class Tensor:
         t._data = arr
         t._requires_grad = False
         t._grad = None
-        t.grad_fn = None
+        t._grad_fn = None
+        t._view = None
         t._output_nr = 0
         t._vc = [0]
         t._base = None
@@ -75,6 +80,23 @@ class Tensor:
         t._vc = self._vc
         t._base = self if self._base is None else self._base
         return t
+
+    @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose memory was changed
+        in place since (through its base or another view) gets a new one on first look, as
+        in PyTorch: its values are now a region of the base's new values (``regenerate``)."""
+        view = self._view
+        if view is not None and view[0] != self._vc[0] and self._base._requires_grad:
+            from ._ops.views import regenerate
+            regenerate(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, fn):
+        self._grad_fn = fn
+        if self._view is not None:
+            self._view = (self._vc[0], self._view[1])
 
     def _meta_dict(self):
         m = self._meta
@@ -508,7 +530,8 @@ class Tensor:
         new._data = self._data
         new._requires_grad = False
         new._grad = None
-        new.grad_fn = None
+        new._grad_fn = None
+        new._view = None
         new._output_nr = 0
         new._vc = self._vc
         new._base = None
@@ -536,7 +559,8 @@ class Tensor:
         new._data = self._data.copy(order="K")  # the strides are kept, as PyTorch keeps them
         new._requires_grad = self._requires_grad
         new._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
-        new.grad_fn = None
+        new._grad_fn = None
+        new._view = None
         new._output_nr = 0
         new._vc = [0]
         new._base = None

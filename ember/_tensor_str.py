@@ -175,8 +175,13 @@ def tensor_repr(t, prefix="tensor("):
         if dt not in (default, _dtype.int64, _dtype.bool):
             suffixes.append("dtype=" + repr(dt))
         body = _body(a, indent)
-    if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
-    elif t._requires_grad:
-        suffixes.append("requires_grad=True")
+    try:
+        fn = t.grad_fn
+    except RuntimeError:  # a view that may not be rebased after an in-place change (views.py)
+        suffixes.append("grad_fn=<Invalid>")
+    else:
+        if fn is not None:
+            suffixes.append(f"grad_fn=<{type(fn).__name__}>")
+        elif t._requires_grad:
+            suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -12,15 +12,26 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _legacy_type_name
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._arguments import int_list, invalid_combination, is_int, one_int, size_args
 from ._util import methods, normalize_dim
 
+_grad = grad_mode._state
+
 
 def as_view(out, src):
-    """Mark ``out`` as a view of ``src``: shared version counter, common base."""
-    out._vc = src._vc
+    """Mark ``out`` as a view of ``src``: shared version counter, common base, and the
+    version it matches (see ``views.py``). A view made in no_grad mode of a tensor that
+    requires grad requires grad too, as in PyTorch, with no history (a leaf)."""
+    v = src._vc
+    out._vc = v
     out._base = src if src._base is None else src._base
+    if src._requires_grad and not _grad[0]:
+        out._requires_grad = True
+        out._view = (v[0], "no_grad")
+    else:
+        out._view = (v[0], None)
     return out
 
 
@@ -486,21 +497,71 @@ def select(input, dim, index):
 
 
 def _split_at(input, d, bounds, cls):
-    """Views of ``input`` between consecutive ``bounds`` along dim ``d``."""
-    out = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        out.append(as_view(cls.apply(input, d, a, b, 1), input))
-    return tuple(out)
+    """Views of ``input`` between consecutive ``bounds`` along dim ``d``: the outputs of one
+    node, as PyTorch's split ops are (see ``SplitViews``)."""
+    return _multi_views(cls.apply(input, d, bounds), input, cls)
 
 
-class SplitSlice(Slice):
+def _multi_views(pieces, input, cls):
+    """Mark the pieces of a multi-output view op: views of ``input``, which in-place ops may
+    not modify while they are part of a graph (see ``check_multi_output_view``)."""
+    recorded = pieces and pieces[0]._grad_fn is not None
+    for i, t in enumerate(pieces):
+        as_view(t, input)
+        if recorded:
+            t._view = (t._view[0], (cls._op_name, i))
+    return pieces
+
+
+class SplitViews(Function):
+    """The pieces of ``input`` between consecutive ``bounds`` along ``dim``, all outputs of
+    one node (PyTorch's ``SplitBackward0``). Each piece is a view, so d piece/d x is the
+    identity on its slice: dL/dx is the pieces' gradients laid side by side again
+    (concatenated along ``dim``; a piece nothing used contributes zeros)."""
+
     _backward_name = "SplitBackward0"
+    _op_name = "Split"  # how PyTorch names the op in its in-place error
+    _graph_inputs = 1
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, dim, bounds):
+        ctx.dim = dim
+        a, head = x._data, (slice(None),) * dim
+        return tuple(a[head + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        if grads[0].__class__ is np.ndarray:
+            return np.concatenate(grads, ctx.dim), None, None
+        return cat(grads, ctx.dim), None, None
 
 
-class UnbindSelect(Select):
-    """One slice of ``unbind`` (a Select).   dL/dx: zero except that slice, which gets dL/dy."""
+class SplitWithSizesViews(SplitViews):
+    _backward_name = "SplitWithSizesBackward0"
+    _op_name = "SplitWithSizes"
+
+
+class UnbindViews(Function):
+    """Every slice of ``input`` along ``dim``, that dim removed, as the outputs of one node
+    (PyTorch's ``UnbindBackward0``). dL/dx is the slices' gradients stacked along ``dim``."""
 
     _backward_name = "UnbindBackward0"
+    _op_name = "Unbind"
+    _graph_inputs = 1
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        a, head = x._data, (slice(None),) * dim
+        return tuple(a[head + (i,)] for i in range(a.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        if grads[0].__class__ is np.ndarray:
+            return np.stack(grads, ctx.dim), None
+        return stack(grads, ctx.dim), None
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -515,7 +576,7 @@ def split(tensor, split_size_or_sections, dim=0):
     if step == 0 and size:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
     bounds = list(range(0, size, step)) + [size] if size else [0, 0]
-    return _split_at(tensor, d, bounds, SplitSlice)
+    return _split_at(tensor, d, bounds, SplitViews)
 
 
 def _split_method(self, split_size, dim=0):
@@ -538,7 +599,7 @@ def split_with_sizes(self, split_sizes, dim=0):
     if sum(sizes) != size:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
                            f"dimension {d}), but got split_sizes={sizes}")
-    return _split_at(self, d, [0] + list(itertools.accumulate(sizes)), SplitSlice)
+    return _split_at(self, d, [0] + list(itertools.accumulate(sizes)), SplitWithSizesViews)
 
 
 def chunk(input, chunks, dim=0):
@@ -549,7 +610,7 @@ def chunk(input, chunks, dim=0):
     d = normalize_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     if not size:  # PyTorch gives `chunks` empty pieces
-        return _split_at(input, d, [0] * (chunks + 1), SplitSlice)
+        return _split_at(input, d, [0] * (chunks + 1), SplitWithSizesViews)
     return split(input, -(-size // chunks), d)
 
 
@@ -589,7 +650,8 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
         idx = [int(i) for i in arg]
         bounds = [0] + [min(max(i if i >= 0 else i + size, 0), size) for i in idx] + [size]
         bounds = [bounds[0]] + [max(b, a) for a, b in zip(bounds[:-1], bounds[1:])]
-    return _split_at(input, d, bounds, Slice)
+    # one slice node per piece, as PyTorch's tensor_split (in-place ops on them are allowed)
+    return tuple(as_view(Slice.apply(input, d, a, b, 1), input) for a, b in zip(bounds[:-1], bounds[1:]))
 
 
 def unbind(input, dim=0):
@@ -597,7 +659,9 @@ def unbind(input, dim=0):
     if input._data.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = normalize_dim(dim, input._data.ndim)
-    return tuple(as_view(UnbindSelect.apply(input, d, i), input) for i in range(input._data.shape[d]))
+    if not input._data.shape[d]:
+        return ()
+    return _multi_views(UnbindViews.apply(input, d), input, UnbindViews)
 
 
 # --- joining -----------------------------------------------------------------------------------------

@@ -162,6 +162,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     pending = []  # heap of (-sequence number, node): the latest-made pending node first
     for t, g in zip(tensors, grad_tensors):
         edge = grad_edge(t)
+        if edge is None:
+            continue
         node = edge[0]
         buf = buffers.get(node)
         if buf is None:
@@ -176,7 +178,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         capture = {}
         for i, t in enumerate(inputs):
             e = grad_edge(t)
-            capture.setdefault((e[0], e[1]), []).append(i)
+            if e is not None:
+                capture.setdefault((e[0], e[1]), []).append(i)
         needed = _needed(_topological_order([n for _, n in pending]), {key[0] for key in capture})
         results = [None] * len(inputs)
 

@@ -125,8 +125,15 @@ class AccumulateGrad(Node):
 
 
 def grad_edge(t):
-    """Where the gradient of tensor ``t`` (which requires grad) must be sent."""
-    fn = t.grad_fn
+    """Where the gradient of tensor ``t`` (which requires grad) must be sent; None for a
+    view made in no_grad mode, which requires grad only through its base and, as in
+    PyTorch, accumulates nothing."""
+    fn = t._grad_fn
+    view = t._view
+    if view is not None and (view[0] != t._vc[0] or view[1] == "no_grad"):
+        fn = t.grad_fn  # a view whose memory changed in place: its history is rebuilt
+        if fn is None and view[1] == "no_grad":
+            return None
     if fn is None:
         meta = t._meta_dict()
         ref = meta.get("grad_accumulator")
@@ -398,7 +405,7 @@ def _wire_array(ctx, args, out):
     o = Tensor._make(out)
     if out.dtype.kind == "f":
         o._requires_grad = True
-        o.grad_fn = ctx
+        o._grad_fn = ctx
     to_save = ctx._to_save
     if to_save is None:
         ctx._saved = ()
@@ -411,7 +418,7 @@ def _wire_array(ctx, args, out):
             so = _SavedOutput()
             so._data, so._vc, so.output_nr, so.requires_grad = out, o._vc, 0, True
             saved.append((so, 0))
-        elif (t.__class__ is Tensor or isinstance(t, Tensor)) and t.grad_fn is not ctx:
+        elif (t.__class__ is Tensor or isinstance(t, Tensor)) and t._grad_fn is not ctx:
             saved.append((t, t._vc[0]))
         else:
             return _wire_outputs(ctx, args, o)  # saves something else: the general path
@@ -439,7 +446,7 @@ def _wire_outputs(ctx, args, out):
             o = o._alias()  # an input returned unchanged becomes a new tensor of this node
         if o._data.dtype.kind == "f" and (non_diff is None or not any(o is n for n in non_diff)):
             o._requires_grad = True
-            o.grad_fn = ctx
+            o._grad_fn = ctx
             o._output_nr = i
         wrapped.append(o)
     ctx._n_out = len(outs)

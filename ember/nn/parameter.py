@@ -51,7 +51,7 @@ class Buffer(Tensor):
             from .._ops.creation import empty
             data = empty(0)
         b = Tensor.__new__(cls)
-        b._data, b._grad, b.grad_fn, b._output_nr = data._data, None, None, 0
+        b._data, b._grad, b._grad_fn, b._view, b._output_nr = data._data, None, None, None, 0
         b._vc, b._base, b._meta, b._requires_grad = data._vc, None, None, data._requires_grad
         b.persistent = persistent
         return b
