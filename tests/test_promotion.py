@@ -67,3 +67,27 @@ def test_broadcasting_matches_pytorch(s1, s2):
 def test_promote_types_matches_pytorch(a, b):
     assert repr(ember.promote_types(getattr(ember, a), getattr(ember, b))) == \
         repr(torch.promote_types(getattr(torch, a), getattr(torch, b)))
+
+
+def test_float16_times_or_over_a_scalar_is_computed_in_float32_bit_for_bit():
+    """PyTorch multiplies and divides a float16 tensor by a number (or a 0-d tensor on the
+    right) in float32 with the number's own value and rounds once; NumPy alone would round
+    the number to float16 first. Addition keeps the float16 number, as PyTorch's does."""
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal(4000) * 10).astype(np.float16)
+    ops = [lambda m, t: t * 0.1, lambda m, t: 0.3 * t, lambda m, t: t / 3.0, lambda m, t: 1e-3 / t,
+           lambda m, t: t * m.tensor(0.1, dtype=m.float64), lambda m, t: m.tensor(0.1) * t,
+           lambda m, t: t / m.tensor(-0.3), lambda m, t: t.clone().mul_(1 / 3), lambda m, t: t.clone().div_(0.7),
+           lambda m, t: t + 0.1, lambda m, t: 0.3 - t, lambda m, t: t * 70000.0]
+    for op in ops:
+        for grad_mode in (True, False):
+            with np.errstate(all="ignore"), torch.set_grad_enabled(grad_mode), ember.set_grad_enabled(grad_mode):
+                want = op(torch, torch.from_numpy(a)).numpy()
+                got = op(ember, ember.from_numpy(a)).numpy()
+            np.testing.assert_array_equal(got, want)
+
+    def grad(m):
+        x = m.from_numpy(a.copy()).requires_grad_()
+        ((x * 0.1) / 3.0).backward(m.from_numpy(np.full(a.shape, 0.3, np.float16)))
+        return x.grad.numpy()
+    np.testing.assert_array_equal(grad(ember), grad(torch))

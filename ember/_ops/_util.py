@@ -82,9 +82,11 @@ def quick_float_op(ufunc, a, b):
     else:
         return None
     try:
-        r = ufunc(x, y)
+        r = half_with_scalar(ufunc, x, b) if x.dtype is _HALF and ufunc is np.multiply else ufunc(x, y)
     except ValueError:
         return None
+    if r is None:  # float16 times a float16 tensor
+        r = ufunc(x, y)
     return Tensor._make(r if r.__class__ is np.ndarray else np.asarray(r))
 
 
@@ -121,6 +123,26 @@ def binary_arrays(a, b):
         y, x = _with_scalar(b._data, a, b, a)
         return x, y
     raise TypeError(f"expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
+
+
+_HALF = np.dtype(np.float16)
+
+
+def half_with_scalar(ufunc, x, b):
+    """``ufunc(x, b)`` (multiply or divide) as PyTorch's CPU kernels compute it for a
+    float16 array ``x`` and a right operand ``b`` they treat as a scalar (a Python number or
+    a 0-d tensor): in float32 with the scalar's own value, rounded to float16 once. NumPy
+    would round the scalar to float16 first, and about a third of the results would differ
+    in the last bit. None when that is not the case (the caller computes as usual)."""
+    if x.__class__ is not np.ndarray or x.dtype is not _HALF:
+        return None
+    if b.__class__ is Tensor:
+        if b._data.ndim:
+            return None
+        b = b._data
+    elif b.__class__ not in (float, int) and not isinstance(b, (np.floating, np.integer)):
+        return None
+    return ufunc(x, np.float32(b), dtype=np.float32).astype(_HALF)
 
 
 def check_broadcast(sa, sb):

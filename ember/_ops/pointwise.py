@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import (binary_arrays, check_scalar, methods, tensor_operand, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
+from ._util import (binary_arrays, half_with_scalar, check_scalar, methods, tensor_operand, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
                     quick_float_op, _grad)
 
 
@@ -104,13 +104,19 @@ class Mul(Function):
     def forward(ctx, a, b):
         x, y = binary_arrays(a, b)
         save_operands(ctx, a, b)
-        return x * y
+        r = half_with_scalar(np.multiply, x, b)
+        return x * y if r is None else r
 
     @staticmethod
     def backward(ctx, grad):
         a, b = saved_operands(ctx)
         na, nb = ctx.needs_input_grad[:2]
-        return (grad * b if na else None), (grad * a if nb else None)
+        ga = None
+        if na:  # (a float16 gradient times a number: in float32, as forward)
+            ga = half_with_scalar(np.multiply, grad, b)
+            if ga is None:
+                ga = grad * b
+        return ga, (grad * a if nb else None)
 
 
 def _integral(v):
@@ -138,13 +144,19 @@ class Div(Function):
             x, y = binary_arrays(a, b)
         save_operands(ctx, a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return x / y
+            r = half_with_scalar(np.true_divide, x, b)
+            return x / y if r is None else r
 
     @staticmethod
     def backward(ctx, grad):
         a, b = saved_operands(ctx)
         na, nb = ctx.needs_input_grad[:2]
-        return (grad / b if na else None), (-grad * a / (b * b) if nb else None)
+        ga = None
+        if na:
+            ga = half_with_scalar(np.true_divide, grad, b)
+            if ga is None:
+                ga = grad / b
+        return ga, (-grad * a / (b * b) if nb else None)
 
 
 class Neg(Function):
@@ -263,6 +275,8 @@ def _direct(self, ufunc, other, alpha=1):
     the general path is needed (a graph to record, a dtype or shape it must check)."""
     if needs_grad(self, other) or self._data.dtype.kind != "f":
         return False
+    if self._data.dtype == np.float16 and (ufunc is np.multiply or ufunc is np.true_divide):
+        return False  # float16 times a scalar computes in float32 (see half_with_scalar)
     if isinstance(other, Tensor):
         y = other._data
         if y.dtype.kind != "f" or y.ndim > self._data.ndim:
