@@ -29,8 +29,10 @@ class Tensor:
     # of a multi-output view op); None otherwise
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc", "_base",
                  "_meta", "_view", "__weakref__")
+    # NumPy defers to our reflected operators (ndarray * Tensor -> Tensor), and a NumPy
+    # function applied to a tensor computes on its array and wraps the result back
+    # (``__array_wrap__``), as with PyTorch's tensors
     __array_priority__ = 1000
-    __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
 
     def __init__(self, *args, device=None):
         # The legacy constructor: Tensor(2, 3) is uninitialised, Tensor([1, 2]) copies data,
@@ -386,6 +388,13 @@ class Tensor:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
         return self._data
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy ufunc's result on this tensor, as a tensor sharing its memory (bool
+        results as uint8, as PyTorch gives them)."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(np.asarray(array))
 
     def __array__(self, dtype=None, copy=None):
         if self._requires_grad:

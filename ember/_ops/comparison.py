@@ -38,15 +38,24 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 def _eq_operator(self, other):
+    if other.__class__ is np.ndarray:  # PyTorch's == (alone among the comparisons) takes an array
+        x, y = binary_arrays(self, other)
+        check_broadcast(x.shape, y.shape)
+        return Tensor._make(np.asarray(x == y))
     if not isinstance(other, (Tensor,) + _NUMBERS):
         return NotImplemented
     return eq(self, other)
 
 
-def _ne_operator(self, other):
-    if not isinstance(other, (Tensor,) + _NUMBERS):
-        return NotImplemented
-    return ne(self, other)
+def _operator(op):
+    """The operator form of comparison ``op``: anything but a tensor or a number is left to
+    Python (NotImplemented), whose TypeError names the two types, as PyTorch's operators do."""
+    def compare(self, other):
+        if not isinstance(other, (Tensor,) + _NUMBERS):
+            return NotImplemented
+        return op(self, other)
+    compare.__name__ = compare.__qualname__ = f"__{op.__name__}__"
+    return compare
 
 
 # --- closeness ----------------------------------------------------------------------------------
@@ -116,4 +125,5 @@ __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal"
            "isclose", "allclose", "equal", "isnan", "isinf", "isposinf", "isneginf", "isfinite", "isreal"]
 methods(eq, ne, lt, le, gt, ge, not_equal, less, less_equal, greater, greater_equal, isclose, allclose, equal,
         isnan, isinf, isposinf, isneginf, isfinite, isreal,
-        __eq__=_eq_operator, __ne__=_ne_operator, __lt__=lt, __le__=le, __gt__=gt, __ge__=ge)
+        __eq__=_eq_operator, __ne__=_operator(ne), __lt__=_operator(lt), __le__=_operator(le),
+        __gt__=_operator(gt), __ge__=_operator(ge))

@@ -10,6 +10,7 @@ from .. import _dtype
 from .._size import expands_to
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._arguments import tp_name
 from ._util import methods
 from .shape import SqueezeInPlace, UnsafeView, as_view, reshape, unsqueeze
 
@@ -144,8 +145,10 @@ class Matmul(Function):
 
 def matmul(input, other, *, out=None):
     """Matrix product with NumPy/PyTorch broadcasting rules (``@``)."""
-    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"matmul(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}")
     ad, bd = input._data.ndim, other._data.ndim
     if ad == 0 or bd == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {ad}D and {bd}D")
@@ -182,8 +185,14 @@ def matmul(input, other, *, out=None):
     return r
 
 
+def _matmul_operator(self, other):
+    # anything but a tensor is left to Python: an ndarray then multiplies through NumPy
+    # (which wraps its result back into a tensor), anything else raises Python's TypeError
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
 def _rmatmul(self, other):
-    return matmul(other, self)
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 def _imatmul(self, other):
@@ -494,4 +503,4 @@ def trace(input):
 __all__ = ["mm", "matmul", "addmm", "bmm", "dot", "vdot", "mv", "outer", "ger", "addmv", "addr", "baddbmm",
            "addbmm", "einsum", "tensordot", "inner", "trace"]
 methods(mm, matmul, addmm, bmm, dot, vdot, mv, outer, ger, addmv, addr, baddbmm, addbmm, inner, trace,
-        __matmul__=matmul, __rmatmul__=_rmatmul, __imatmul__=_imatmul)
+        __matmul__=_matmul_operator, __rmatmul__=_rmatmul, __imatmul__=_imatmul)

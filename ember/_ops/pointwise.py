@@ -177,8 +177,27 @@ class Neg(Function):
         return -grad,
 
 
+def _check_alpha(name, input, other, alpha):
+    """``alpha`` as a Python number, after PyTorch's checks against the result type: no
+    float alpha for integer results, bool alpha only for bool ones, no complex alpha."""
+    if isinstance(alpha, (Tensor, np.generic)):
+        alpha = alpha.item()  # PyTorch reads a one-element tensor or NumPy scalar as its number
+    if not isinstance(alpha, (bool, int, float, complex)):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    rt = _dtype.result_type(input, other)
+    if isinstance(alpha, complex):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    if isinstance(alpha, float) and not rt.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and rt is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    return alpha
+
+
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and type promotion."""
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = _check_alpha("add", input, other, alpha)
     if not _grad[0] and alpha == 1 and out is None:  # nothing to record: the short road
         r = quick_float_op(np.add, input, other)
         if r is not None:
@@ -188,6 +207,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = _check_alpha("sub", input, other, alpha)
     if not _grad[0] and alpha == 1 and out is None:
         r = quick_float_op(np.subtract, input, other)
         if r is not None:
@@ -200,6 +221,8 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input``."""
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = _check_alpha("rsub", input, other, alpha)
     return Rsub.apply(input, other, alpha)
 
 
@@ -264,9 +287,13 @@ def _reflected(op):
 _radd = _reflected(Add.apply)
 _rmul = _reflected(Mul.apply)
 _rsub = _reflected(Rsub.apply)
-# number / tensor is the tensor's reciprocal times the number in PyTorch (so MulBackward0,
-# and its rounding: 3 / 255. is 3 * (1 / 255.) in float32)
-_rtruediv = _reflected(lambda self, other: Mul.apply(reciprocal(self), other))
+
+
+def _rtruediv(self, other):
+    """``other / tensor``: the tensor's reciprocal times ``other``, as PyTorch computes it (so
+    MulBackward0, and its rounding: 3 / 255. is 3 * (1 / 255.) in float32). Unlike the other
+    reflected operators, PyTorch's takes an ndarray on the left too."""
+    return Mul.apply(reciprocal(self), other)
 
 
 def _direct(self, ufunc, other, alpha=1):
@@ -294,10 +321,14 @@ def _direct(self, ufunc, other, alpha=1):
 
 
 def add_(self, other, *, alpha=1):
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = _check_alpha("add_", self, other, alpha)
     return self if _direct(self, np.add, other, alpha) else apply_inplace(self, add, other, alpha=alpha)
 
 
 def sub_(self, other, *, alpha=1):
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = _check_alpha("sub_", self, other, alpha)
     return self if _direct(self, np.subtract, other, alpha) else apply_inplace(self, sub, other, alpha=alpha)
 
 

@@ -998,13 +998,35 @@ def broadcast_to(input, size):
 
 
 def broadcast_tensors(*tensors):
-    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
+    """Every tensor expanded to their common broadcast shape (views)."""
+    from ._util import check_broadcast
+    shape = ()
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+        check_broadcast(shape, t._data.shape)  # PyTorch's error names the shape so far as "tensor a"
+        shape = np.broadcast_shapes(shape, t._data.shape)
     return tuple(expand(t, shape) for t in tensors)
 
 
 def broadcast_shapes(*shapes):
+    """The shape that tensors of ``shapes`` broadcast to, with PyTorch's error naming the
+    first argument that does not fit the shape of the ones before it."""
     from .._size import Size
-    return Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, int) else (s,) for s in shapes]))
+    shapes = [tuple(s) if not isinstance(s, int) else (s,) for s in shapes]
+    result = []
+    for i, shape in enumerate(shapes):
+        if any(n < 0 for n in shape):
+            raise ValueError("Attempting to broadcast a dimension with negative length!")
+        result = [1] * (len(shape) - len(result)) + result
+        for k in range(1, len(shape) + 1):
+            n = shape[-k]
+            if n != 1 and result[-k] != 1 and n != result[-k]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {-k}! Mismatching argument "
+                                   f"at index {i} had {shape}; but expected shape should be broadcastable to {result}")
+            if result[-k] == 1:
+                result[-k] = n
+    return Size(result)
 
 
 # --- triangles and diagonals ------------------------------------------------------------------------
