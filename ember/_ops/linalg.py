@@ -215,7 +215,17 @@ class Addmm(Function):
     def forward(ctx, c, a, b, beta, alpha):
         ctx.save_for_backward(a, b)
         ctx.scales = (beta, alpha)
-        p = a._data @ b._data
+        x, w, cd = a._data, b._data, c._data
+        m, n = x.shape[0], w.shape[1]
+        if m <= 64 and n >= 4 * m and _column_major(w) and alpha == 1 and beta == 1 and cd.dtype == x.dtype \
+                and expands_to(cd.shape, (m, n)):
+            # a linear layer on a short batch (x W^T with W^T a transposed view): OpenBLAS
+            # computes the same numbers faster as (W x^T)^T, and the bias add lays the
+            # result out row-major in the same pass
+            out = np.empty((m, n), x.dtype)
+            np.add((w.T @ x.T).T, cd, out=out)
+            return out
+        p = x @ w
         if alpha != 1:
             p *= alpha
         if beta == 0:
