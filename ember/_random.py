@@ -22,13 +22,15 @@ the way ``std::mt19937`` does and reads raw 32-bit words from it, so whole tenso
 at NumPy speed. Transcendental steps (log, cos) may differ from PyTorch's in the last bit.
 """
 import math
+import operator
 import os
 
 import numpy as np
 
 from . import _dtype
 from ._device import check_available
-from ._tensor import Tensor, _shape_arg
+from ._ops._arguments import int_list, overloads, parse_overloads
+from ._tensor import Tensor
 
 _DEFAULT_SEED = 67280421310721
 _U32 = 0xFFFFFFFF
@@ -348,91 +350,164 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     return _fill(self, (median + sigma * np.tan(math.pi * (u - 0.5))).astype(self._data.dtype))
 
 
-# --- factories ---------------------------------------------------------------------------------------
-def _new(size, dtype, device, requires_grad, default=None):
-    check_available(device)
-    d = _dtype.to_dtype(dtype) if dtype is not None else (default or _dtype.get_default_dtype())
-    t = Tensor._make(np.empty(_shape_arg(size), d.np))
-    return t, requires_grad
+# --- the factories' arguments, parsed as PyTorch parses them -----------------------------------------
+# PyTorch reads the arguments of rand, randint, normal, ... in C++ against a list of overloads
+# (python_arg_parser): the first overload the call fits is used; when none fits, the overloads
+# whose number of parameters could take that many arguments are "plausible", and if exactly one
+# is, its own error says what was wrong ("argument 'size' (position 1) must be tuple of ints,
+# not str"); otherwise the error lists every overload ("invalid combination of arguments").
+# The overloads below are PyTorch's, as its messages print them.
+_FACTORY_KW = ("torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+               "bool pin_memory = False, bool requires_grad = False")
+_LIKE_KW = "torch.memory_format memory_format = None, " + _FACTORY_KW
 
 
-def _finish(t, requires_grad):
-    if requires_grad:
+def _with_generator(sig, kw):
+    """An overload with a required ``generator`` keyword (None allowed) and one without."""
+    return (f"{sig}, *, torch.Generator generator, {kw}", f"{sig}, *, {kw}")
+
+
+_RAND_OVERLOADS = overloads(*_with_generator("tuple of ints size", "Tensor out = None, " + _FACTORY_KW))
+
+
+def _parse_size(fname, args, kwargs):
+    """``_parse`` for rand and randn, with the plain ``f(2, 3)`` kept cheap."""
+    if not kwargs and args and all(a.__class__ is int for a in args):
+        return {"size": args}
+    return parse_overloads(fname, _RAND_OVERLOADS, args, kwargs)[1]
+
+
+def _ints(fname, value):
+    """The ints of a bound ``tuple of ints`` (a list, or the sizes given one by one); PyTorch
+    reads the elements after the first only now, so a bad one fails whichever overload matched."""
+    return int_list(fname, "size", value)
+
+
+def _number(v):
+    """A ``float`` parameter's value (a 0-d tensor gives its element)."""
+    return float(v.item()) if isinstance(v, Tensor) else float(v)
+
+
+def _new(shape, bound, default=None):
+    """An uninitialised tensor for a factory's result: the dtype from ``dtype=``, else from
+    ``out=``, else ``default`` or the default float dtype."""
+    check_available(bound.get("device"))
+    d, out = bound.get("dtype"), bound.get("out")
+    d = _dtype.to_dtype(d) if d is not None else out.dtype if out is not None else default or _dtype.get_default_dtype()
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return Tensor._make(np.empty(shape, d.np))
+
+
+def _finish(t, bound):
+    """Apply ``requires_grad=`` and ``out=`` to a factory's result."""
+    if bound.get("requires_grad"):
         t.requires_grad_(True)
+    out = bound.get("out")
+    if out is not None:
+        from ._ops.pointwise import _out
+        return _out(t, out)
     return t
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
-    """Uniform samples in [0, 1)."""
-    t, rg = _new(size, dtype, device, requires_grad)
+def rand(*args, **kwargs):
+    """Uniform samples in [0, 1): ``rand(2, 3)``, ``rand((2, 3))`` or ``rand(size=(2, 3))``,
+    with PyTorch's keywords (``generator``, ``out``, ``dtype``, ``layout``, ``device``,
+    ``pin_memory``, ``requires_grad``)."""
+    bound = _parse_size("rand", args, kwargs)
+    t = _new(_ints("rand", bound["size"]), bound)
     if not t.is_floating_point():
         raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_dtype.type_word(t.dtype)}'")
-    return _finish(uniform_(t, generator=generator), rg)
+    return _finish(uniform_(t, generator=bound.get("generator")), bound)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
-    """Standard normal samples."""
-    t, rg = _new(size, dtype, device, requires_grad)
+def randn(*args, **kwargs):
+    """Standard normal samples; arguments as for ``rand``."""
+    bound = _parse_size("randn", args, kwargs)
+    t = _new(_ints("randn", bound["size"]), bound)
     if not t.is_floating_point():
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_dtype.type_word(t.dtype)}'")
-    return _finish(normal_(t, generator=generator), rg)
+    return _finish(normal_(t, generator=bound.get("generator")), bound)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-            requires_grad=False, pin_memory=False):
-    """Integers drawn uniformly from [low, high) (int64 unless ``dtype`` says otherwise)."""
-    if size is None:
-        if high is None or not isinstance(high, (tuple, list)):
-            raise TypeError("randint() missing 1 required positional arguments: \"size\"")
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
+_RANDINT_OVERLOADS = overloads(
+    *_with_generator("int high, tuple of ints size", "Tensor out = None, " + _FACTORY_KW),
+    *_with_generator("int low, int high, tuple of ints size", "Tensor out = None, " + _FACTORY_KW))
+
+
+def randint(*args, **kwargs):
+    """Integers drawn uniformly from [low, high): ``randint(high, size)`` or
+    ``randint(low, high, size)``, int64 unless ``dtype`` says otherwise."""
+    _, bound = parse_overloads("randint", _RANDINT_OVERLOADS, args, kwargs)
+    low, high = operator.index(bound.get("low", 0)), operator.index(bound["high"])
+    shape = _ints("randint", bound["size"])
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    t, rg = _new(size, dtype, device, requires_grad, _dtype.int64)
-    return _finish(_fill(t, _int_values(_gen(generator), t._data.size, int(low), int(high)).astype(t._data.dtype)), rg)
+    t = _new(shape, bound, _dtype.int64)
+    return _finish(_fill(t, _int_values(_gen(bound.get("generator")), t._data.size, low, high).astype(t._data.dtype)),
+                   bound)
 
 
-def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False):
+_RANDPERM_OVERLOADS = overloads(
+    *_with_generator("int n", "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+                              "torch.device device = None, bool pin_memory = False, bool requires_grad = False"))
+
+
+def randperm(*args, **kwargs):
     """A random permutation of 0..n-1 (Fisher–Yates with PyTorch's draws)."""
-    check_available(device)
-    if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
-    g = _gen(generator)
-    d = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
+    _, bound = parse_overloads("randperm", _RANDPERM_OVERLOADS, args, kwargs)
+    n = operator.index(bound["n"])
+    t = _new((n,), bound, _dtype.int64)
     perm = np.arange(n, dtype=np.int64)
     if n > 1:
-        draws = g._draw32(n - 1)
+        draws = _gen(bound.get("generator"))._draw32(n - 1)
         offsets = (draws % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
         for i, z in enumerate(offsets.tolist()):
             j = i + z
             perm[i], perm[j] = perm[j], perm[i]
-    return _finish(Tensor._make(perm.astype(d.np)), requires_grad)
+    t._data[...] = perm
+    return _finish(t, bound)
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False, pin_memory=False):
-    """N(mean, std^2) samples: ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        mt = mean if isinstance(mean, Tensor) else None
-        st = std if isinstance(std, Tensor) else None
-        ref = mt if mt is not None else st
-        shape = np.broadcast_shapes(*(x._data.shape for x in (mt, st) if x is not None))
-        if st is not None and (st._data < 0).any():
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        t = Tensor._make(np.empty(shape, ref._data.dtype))
-        normal_(t, 0.0, 1.0, generator=generator)
-        m = mt._data if mt is not None else mean
-        s = st._data if st is not None else std
-        t._data[...] = t._data * s + m
-        return t
-    if size is None:
-        raise TypeError("normal() missing required argument 'size'")
-    t, rg = _new((size,), dtype, device, requires_grad)
-    return _finish(normal_(t, mean, std, generator=generator), rg)
+_NORMAL_OVERLOADS = overloads(
+    "Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+    "float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out = None, "
+    + _FACTORY_KW)
+
+
+def _check_std(std):
+    if std < 0:  # (PyTorch prints the double as C++ streams do: 6 significant digits)
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+
+
+def normal(*args, **kwargs):
+    """N(mean, std^2) samples: ``normal(mean, std)`` with a tensor among them (broadcast), or
+    ``normal(mean, std, size)`` with numbers."""
+    k, bound = parse_overloads("normal", _NORMAL_OVERLOADS, args, kwargs)
+    mean, std, generator = bound["mean"], bound.get("std", 1.0), bound.get("generator")
+    if k == 3:  # numbers and a size
+        mean, std = _number(mean), _number(std)
+        _check_std(std)
+        t = _new(_ints("normal", bound["size"]), bound)
+        return _finish(normal_(t, mean, std, generator=generator), bound)
+    mt = mean if isinstance(mean, Tensor) else None
+    st = std if isinstance(std, Tensor) else None
+    if st is None:
+        std = _number(std)
+        _check_std(std)
+    ref = mt if mt is not None else st
+    shape = np.broadcast_shapes(*(x._data.shape for x in (mt, st) if x is not None))
+    if st is not None and (st._data < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    t = Tensor._make(np.empty(shape, ref._data.dtype))
+    normal_(t, 0.0, 1.0, generator=generator)
+    m = mt._data if mt is not None else _number(mean)
+    s = st._data if st is not None else std
+    t._data[...] = t._data * s + m
+    return _finish(t, bound)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
@@ -484,19 +559,42 @@ def poisson(input, generator=None):
     return Tensor._make(np.random.default_rng(seed).poisson(input._data).astype(input._data.dtype))
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+_RAND_LIKE_OVERLOADS = overloads(*_with_generator("Tensor input", _LIKE_KW))
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(*args, **kwargs):
+    """``rand`` in the shape of ``input`` (and its dtype unless ``dtype`` is given)."""
+    _, bound = parse_overloads("rand_like", _RAND_LIKE_OVERLOADS, args, kwargs)
+    x = bound["input"]
+    return rand(x.shape, generator=bound.get("generator"), dtype=bound.get("dtype") or x.dtype,
+                device=bound.get("device"), requires_grad=bound.get("requires_grad", False))
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None):
-    if high is None:
-        low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+def randn_like(*args, **kwargs):
+    """``randn`` in the shape of ``input`` (and its dtype unless ``dtype`` is given)."""
+    _, bound = parse_overloads("randn_like", _RAND_LIKE_OVERLOADS, args, kwargs)
+    x = bound["input"]
+    return randn(x.shape, generator=bound.get("generator"), dtype=bound.get("dtype") or x.dtype,
+                 device=bound.get("device"), requires_grad=bound.get("requires_grad", False))
+
+
+_RANDINT_LIKE_OVERLOADS = overloads(*_with_generator("Tensor input, int low, int high", _LIKE_KW),
+                                     *_with_generator("Tensor input, Tensor high", _LIKE_KW),
+                                     *_with_generator("Tensor input, int high", _LIKE_KW))
+
+
+def randint_like(*args, **kwargs):
+    """``randint`` in the shape of ``input`` (and its dtype unless ``dtype`` is given):
+    ``randint_like(input, high)`` or ``randint_like(input, low, high)``."""
+    _, bound = parse_overloads("randint_like", _RANDINT_LIKE_OVERLOADS, args, kwargs)
+    x, low, high = bound["input"], operator.index(bound.get("low", 0)), bound["high"]
+    if isinstance(high, Tensor):
+        if high._data.size != 1:
+            raise RuntimeError("high must be a scalar tensor and on CPU")
+        high = int(high.item())
+    return randint(low, operator.index(high), x.shape, generator=bound.get("generator"),
+                   dtype=bound.get("dtype") or x.dtype, device=bound.get("device"),
+                   requires_grad=bound.get("requires_grad", False))
 
 
 FUNCTIONS = {f.__name__: f for f in (rand, randn, randint, randperm, normal, bernoulli, multinomial, poisson,

@@ -210,20 +210,149 @@ def invalid_combination(fname, args, kwargs, signatures):
 
 
 def _fits(type_name, v):
-    """Whether ``v`` is of a parameter type as PyTorch's signatures name them."""
+    """Whether ``v`` passes PyTorch's parser check for a parameter of this type (of a list,
+    only the first element is checked: PyTorch reads the others when it uses them)."""
     from .. import _dtype
     if type_name == "Tensor":
         return isinstance(v, Tensor)
     if type_name == "Number":
         return isinstance(v, numbers.Number)
     if type_name == "int":
-        return is_int(v) and not isinstance(v, Tensor)
+        return is_int(v)
+    if type_name == "float":  # a Python or NumPy number (bools too) or a 0-d tensor
+        return isinstance(v, (int, float, np.integer, np.floating, np.bool_)) or \
+            isinstance(v, Tensor) and v._data.ndim == 0
     if type_name == "tuple of ints":
-        return isinstance(v, (tuple, list)) and all(is_int(e) for e in v)
+        return isinstance(v, (tuple, list)) and (not v or is_int(v[0]))
     if type_name == "torch.dtype":
-        return isinstance(v, _dtype.dtype)
+        return isinstance(v, _dtype.dtype) or v is float or v is int or v is bool
     if type_name == "str":
         return isinstance(v, str)
     if type_name == "bool":
         return isinstance(v, bool)
-    return True
+    if type_name == "torch.Generator":
+        from .._random import Generator
+        return isinstance(v, Generator)
+    if type_name in ("torch.layout", "torch.memory_format"):
+        return type(v).__name__ == type_name[6:]  # (ember's constants carry PyTorch's class names)
+    return True  # a device: checked when it is used
+
+
+# --- a whole signature -------------------------------------------------------------------------
+class Overload:
+    """One signature as PyTorch's parser reads it: ``type name[ = default]`` parameters, those
+    after ``*`` keyword-only."""
+
+    def __init__(self, text):
+        self.text = text
+        self.params = []  # (type, name, optional, None allowed, keyword_only)
+        keyword_only = False
+        for p in text.split(", ") if text else ():
+            if p == "*":
+                keyword_only = True
+                continue
+            decl, _, default = p.partition(" = ")
+            type_, name = decl.rsplit(" ", 1)
+            # (every generator parameter of these ops is a nullable ``Generator?``)
+            self.params.append((type_, name, bool(default), default == "None" or type_ == "torch.Generator",
+                                keyword_only))
+        self.min_args = sum(not p[2] for p in self.params)  # (keyword-only ones count too)
+        self.max_args = len(self.params)
+        self.max_pos = sum(not p[4] for p in self.params)
+        # a lone leading int list may also be given as separate ints: rand(2, 3)
+        self.varargs = self.max_pos == 1 and self.params[0][0] == "tuple of ints"
+
+    def bind(self, fname, args, kwargs, explain):
+        """The given arguments by parameter name, or None when the call does not fit this
+        overload; with ``explain``, PyTorch's TypeError saying why instead."""
+        def fail(message):
+            if explain:
+                raise TypeError(message)
+            return None
+
+        nargs = len(args)
+        if nargs > self.max_pos and not self.varargs:
+            return fail(self._extra_args(fname, nargs))
+        bound, pos, remaining = {}, 0, len(kwargs)
+        for i, (type_, name, optional, nullable, keyword_only) in enumerate(self.params):
+            if pos < nargs:
+                if keyword_only:  # more positional arguments than this overload takes
+                    return fail(self._extra_args(fname, nargs))
+                obj, is_kwd = args[pos], False
+            else:
+                obj, is_kwd = kwargs.get(name, _MISSING), True
+            if obj is _MISSING and optional or obj is None and nullable:
+                pass  # left out, or None where None is allowed: the default
+            elif obj is _MISSING:
+                missing = [f'"{p[1]}"' for p in self.params[i:] if not p[2]]
+                # (PyTorch's message has "arguments" for one and "argument" for several)
+                return fail(f"{fname}() missing {len(missing)} required positional argument"
+                            f"{'s' if len(missing) == 1 else ''}: {', '.join(missing)}")
+            elif _fits(type_, obj):
+                bound[name] = obj
+            elif self.varargs and pos == 0 and not is_kwd and is_int(obj):
+                bound[name] = args  # the sizes one by one
+                pos = nargs
+                continue
+            elif is_kwd:
+                return fail(f"{fname}(): argument '{name}' must be {type_}, not {tp_name(obj)}")
+            elif type_ == "tuple of ints" and isinstance(obj, (tuple, list)):
+                return fail(f"{fname}(): argument '{name}' (position {pos + 1}) must be {type_}, but found element "
+                            f"of type {tp_name(obj[0])} at pos 0")
+            else:
+                return fail(f"{fname}(): argument '{name}' (position {pos + 1}) must be {type_}, not {tp_name(obj)}")
+            if not is_kwd:
+                pos += 1
+            elif obj is not _MISSING:
+                remaining -= 1
+        if remaining:
+            names = [p[1] for p in self.params]
+            for k in kwargs:
+                if k not in names:
+                    return fail(f"{fname}() got an unexpected keyword argument '{k}'")
+                if names.index(k) < nargs:
+                    return fail(f"{fname}() got multiple values for argument '{k}'")
+        return bound
+
+    def _extra_args(self, fname, nargs):
+        if self.min_args != self.max_pos:
+            return (f"{fname}() takes from {self.min_args} to {self.max_pos} positional arguments but {nargs} "
+                    f"were given")
+        s = "" if self.max_pos == 1 else "s"
+        was = "was" if nargs == 1 else "were"
+        return f"{fname}() takes {self.max_pos} positional argument{s} but {nargs} {was} given"
+
+
+def parse_overloads(fname, overloads, args, kwargs):
+    """Which of an op's ``Overload``s (its index) a call fits and its arguments by name, or
+    PyTorch's TypeError: when no overload fits and exactly one could take that many arguments,
+    that overload's own error; else "invalid combination of arguments"."""
+    for k, overload in enumerate(overloads):
+        bound = overload.bind(fname, args, kwargs, False)
+        if bound is not None:
+            return k, bound
+    n = len(args) + len(kwargs)
+    plausible = [o for o in overloads if o.min_args <= n <= o.max_args]
+    if len(plausible) == 1:
+        plausible[0].bind(fname, args, kwargs, True)  # raises its own error
+    raise invalid_combination(fname, args, kwargs, [o.text for o in overloads])
+
+
+def overloads(*texts):
+    return tuple(Overload(t) for t in texts)
+
+
+def plausible(signatures, n):
+    """The signatures (as PyTorch prints them) that can take ``n`` arguments: PyTorch's
+    candidates for naming the wrong argument when no overload matched."""
+    return [s for s in signatures if _parsed(s).min_args <= n <= _parsed(s).max_args]
+
+
+_PARSED = {}
+
+
+def _parsed(signature):
+    o = _PARSED.get(signature)
+    if o is None:
+        o = _PARSED[signature] = Overload(signature)
+    return o

@@ -1,5 +1,6 @@
 """Tensor creation: ``tensor``, ``zeros``, ``arange``, ``linspace``, the legacy type
 constructors (``FloatTensor``) and the ``*_like`` family."""
+import itertools
 import math
 import numbers
 import warnings
@@ -9,7 +10,8 @@ import numpy as np
 from .. import _dtype
 from .._device import check_available
 from .._tensor import Tensor, _shape_arg, _LEGACY_NAMES
-from ._arguments import dtype_arg, int_list, invalid_combination, is_int, one_int, size_args, tp_name
+from ._arguments import (dtype_arg, int_list, invalid_combination, is_int, one_int, size_args, too_many_positional,
+                         tp_name)
 
 _UNSET = object()  # an argument not given (where None is a value the caller may pass)
 
@@ -57,10 +59,18 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = data._data.copy() if dtype is None else data._data.astype(dtype.np)
         return _finish(arr, requires_grad)
     if isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype, as an array does
+        if dtype is not None and isinstance(data, np.generic):
+            _check_store([data], dtype.np)  # (a scalar is stored as one, unlike an array)
         arr = np.array(data, dtype=_dtype.from_numpy_dtype(data.dtype).np if dtype is None else dtype.np, copy=True)
         return _finish(arr, requires_grad)
-    arr, inferred = _from_python(data)
+    arr, inferred, special, big = _from_python(data)
     target = dtype.np if dtype is not None else inferred or _infer_np_dtype(arr)
+    if special:
+        _check_store(special, target)
+    if big is not None:  # an int beyond int64: a float or bool tensor takes it, an integer one cannot
+        if target.kind in "iu":
+            raise ValueError("Overflow when unpacking long long")
+        arr = np.array(big, dtype=np.float64)
     if target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
         # into an integer type every value must fit (into a float type, tensor() lets values
         # overflow to inf, unlike fill_); NaN fails, and min and max bound the rest
@@ -69,33 +79,53 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(arr.astype(target, copy=arr.dtype != target), requires_grad)
 
 
+_PLAIN = frozenset((bool, int, float))  # the leaf types NumPy's own inference already gets right
+
+
 def _from_python(data):
     """An array of nested Python sequences of numbers, with PyTorch's errors for data that is
-    ragged, not numeric, or holds an integer no int64 can."""
-    first, inferred = data, None
+    ragged, not numeric, or holds an integer no int64 can. Also returns the dtype PyTorch
+    infers when the data holds NumPy numbers, arrays or tensors (else None; NumPy's choice
+    then maps to PyTorch's), those leaves, for ``_check_store``, and, when an int is too big
+    for int64, the data again as numbers (else None; ``arr`` is then not usable)."""
+    inferred, special = None, []
+    first = data
     while isinstance(first, (list, tuple)) and len(first):
         first = first[0]
-    if isinstance(first, (Tensor, np.generic)):
-        # tensors in a list are numbers there (NumPy would nest them), and their dtypes (like
-        # those of NumPy numbers) take part in the inference, with every number's, as in
-        # promote_types
+        # PyTorch takes the shape from the first elements, asking each for its length
+        if isinstance(first, np.ndarray) and first.ndim == 0:
+            raise TypeError("len() of unsized object")
+    types = _leaf_types(data) if isinstance(data, (list, tuple)) else set()
+    if not types <= _PLAIN:
+        # PyTorch infers the dtype from every element: a NumPy number, array or a tensor
+        # counts with its own dtype, a Python float as the default dtype, an int as int64,
+        # and the result is their promotion (so [1.5, np.float64(2)] is float64). Tensors
+        # in a list are numbers there (NumPy would nest them).
         dtypes = []
-        data = _tensors_as_numbers(data, dtypes)
-        inferred = dtypes[0]
-        for d in dtypes[1:]:
-            inferred = _dtype.promote_types(inferred, d)
-        inferred = inferred.np
+        data = _tensors_as_numbers(data, dtypes, special)
+        if dtypes:
+            inferred = dtypes[0]
+            for d in dtypes[1:]:
+                inferred = _dtype.promote_types(inferred, d)
+            inferred = inferred.np
     try:
         arr = np.array(data)
     except ValueError:
         _check_nesting(data)
         raise
-    if arr.dtype.kind == "O" or arr.dtype == np.uint64:
-        bad = next((v for v in _leaves(data) if not isinstance(v, (bool, float, complex, np.generic))
-                    and not (isinstance(v, int) and -2 ** 63 <= v < 2 ** 63)), None)
-        if isinstance(bad, int):  # (NumPy holds it in uint64 or as an object)
-            raise ValueError("Overflow when unpacking long long")
-        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__ if arr.size else 'object'}")
+    big = None
+    if arr.dtype.kind == "O" or arr.dtype == np.uint64 or \
+            int in types and arr.dtype.kind == "f" and (np.abs(arr) >= 2.0 ** 63).any():
+        # NumPy holds an int beyond int64 as uint64, float64 or an object; PyTorch infers
+        # int64 for it all the same, and only storing it can fail
+        if any(type(v) is int and not -2 ** 63 <= v < 2 ** 63 for v in _leaves(data)):
+            big = data
+        if arr.dtype.kind == "O" or arr.dtype == np.uint64:
+            bad = next((v for v in _leaves(data) if not isinstance(v, (bool, int, float, complex, np.generic))), None)
+            if bad is not None or big is None:
+                raise RuntimeError(f"Could not infer dtype of {type(bad).__name__ if arr.size else 'object'}")
+        if big is not None and inferred is None:
+            inferred = _dtype.get_default_dtype().np if float in types else np.dtype(np.int64)
     if arr.dtype.kind in "US":
         first = data
         while isinstance(first, (list, tuple)) and len(first):
@@ -103,22 +133,75 @@ def _from_python(data):
         if isinstance(first, str) and first is not data:  # a string where a number starts a row
             raise ValueError("too many dimensions 'str'")
         raise TypeError("new(): invalid data type 'str'")
-    return arr, inferred
+    if arr.dtype.kind == "c":
+        _infer_np_dtype(arr)  # (its error: ember has no complex dtypes)
+    return arr, inferred, special, big
 
 
-def _tensors_as_numbers(data, dtypes):
+def _leaf_types(seq):
+    """The types of the non-sequence items of nested lists and tuples, gathered a whole
+    nesting level at a time so that long lists of numbers cost little."""
+    types, items = set(), seq
+    while True:
+        kinds = set(map(type, items))
+        if kinds <= _PLAIN:  # the common case: numbers only at this level
+            return types | kinds
+        nested = {k for k in kinds if issubclass(k, (list, tuple))}
+        types |= kinds - nested
+        if not nested:
+            return types
+        items = list(itertools.chain.from_iterable(items if kinds == nested else
+                                                   (d for d in items if type(d) in nested)))
+
+
+def _tensors_as_numbers(data, dtypes, special):
     """``data`` with each (one-element) tensor replaced by its value; ``dtypes`` collects the
-    dtype of every leaf."""
-    if isinstance(data, (list, tuple)):
-        return [_tensors_as_numbers(d, dtypes) for d in data]
+    dtype of every numeric leaf, ``special`` the leaves that are not Python numbers and the
+    ints beyond int64, in order."""
+    if isinstance(data, (list, tuple)):  # (a tuple stays one: ragged-data errors name it)
+        items = [_tensors_as_numbers(d, dtypes, special) for d in data]
+        return tuple(items) if isinstance(data, tuple) else items
     if isinstance(data, Tensor):
         if data._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         dtypes.append(data.dtype)
+        special.append(data)
         return data._data.reshape(()).item()
-    if isinstance(data, (bool, int, float, np.generic)):
-        dtypes.append(_dtype.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _dtype.scalar_dtype(data))
+    if isinstance(data, (np.generic, np.ndarray)):
+        if data.dtype.kind in "iufb":  # (others fail later, with NumPy's array of them)
+            dtypes.append(_dtype.from_numpy_dtype(data.dtype))
+        special.append(data)
+    elif isinstance(data, (bool, int, float)):
+        dtypes.append(_dtype.scalar_dtype(data))
+        if type(data) is int and not -2 ** 63 <= data < 2 ** 63:
+            special.append(data)  # (for the order of the errors in _check_store)
     return data
+
+
+def _check_store(leaves, target):
+    """PyTorch's error for the first leaf it cannot store into an integer or bool tensor: it
+    reads such leaves with ``__index__``, which NumPy floats (except float64, a Python float),
+    NumPy bools (except into bool), float arrays and float tensors do not have, and an int
+    beyond int64 overflows (except into bool)."""
+    if target.kind not in "iub":
+        return  # (a float tensor takes any of them)
+    for v in leaves:
+        if type(v) is int:  # beyond int64
+            if target.kind != "b":
+                raise ValueError("Overflow when unpacking long long")
+        elif isinstance(v, Tensor):
+            if v._data.dtype.kind == "f":
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+        elif isinstance(v, np.ndarray) and v.ndim == 0:
+            if v.dtype.kind not in "iu":
+                raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        else:
+            # a scalar, or an array read element by element (each one a NumPy scalar)
+            kind = v.dtype.kind
+            if kind in "iu" or v.dtype == np.float64 or kind == "b" and target.kind == "b":
+                continue
+            name = tp_name(v if isinstance(v, np.generic) else v.dtype.type(0))
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer")
 
 
 def _leaves(data):
@@ -189,34 +272,54 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray)
 
 
-def _factory(fname, fill, size, kwargs, dtype, device, requires_grad):
+def _factory(fname, fill, size, kwargs, dtype, device, requires_grad, out=None, layout=None, pin_memory=False):
     """A new tensor of the shape given as ``fname(*size)``, filled by ``fill(shape, dtype)``."""
     shape = size_args(fname, "size", size, kwargs)
+    _check_keywords(fname, out, layout, pin_memory, requires_grad)
     for s in shape:
         if s < 0:
             if fname == "zeros":  # zeros checks its sizes itself, with its own message
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    d = _np_dtype(fname, dtype)
+    d = _np_dtype(fname, dtype, None if out is None else out._data.dtype)
     check_available(device)
-    return _finish(fill(shape, d), requires_grad)
+    return _to_out(_finish(fill(shape, d), requires_grad), out)
+
+
+def _check_keywords(fname, out, layout, pin_memory, requires_grad):
+    """PyTorch's TypeError for a factory keyword of the wrong type (None is the default)."""
+    for name, value, type_name, ok in (
+            ("out", out, "Tensor", isinstance(out, Tensor)),
+            ("layout", layout, "torch.layout", type(layout).__name__ == "layout"),  # (ember's torch.layout)
+            ("pin_memory", pin_memory, "bool", isinstance(pin_memory, (bool, np.bool_))),
+            ("requires_grad", requires_grad, "bool", isinstance(requires_grad, (bool, np.bool_)))):
+        if value is not None and not ok:
+            raise TypeError(f"{fname}(): argument '{name}' must be {type_name}, not {tp_name(value)}")
+
+
+def _to_out(result, out):
+    """``result`` written into a user's ``out=`` tensor, when one was given."""
+    if out is None:
+        return result
+    from .pointwise import _out
+    return _out(result, out)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
     """A tensor of zeros with the given shape (``zeros(2, 3)``, ``zeros((2, 3))`` or
     ``zeros(size=(2, 3))``)."""
-    return _factory("zeros", np.zeros, size, kwargs, dtype, device, requires_grad)
+    return _factory("zeros", np.zeros, size, kwargs, dtype, device, requires_grad, out, layout, pin_memory)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
     """A tensor of ones with the given shape."""
-    return _factory("ones", np.ones, size, kwargs, dtype, device, requires_grad)
+    return _factory("ones", np.ones, size, kwargs, dtype, device, requires_grad, out, layout, pin_memory)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs):
     """An uninitialised tensor with the given shape (ember zero-fills it)."""
-    return _factory("empty", np.zeros, size, kwargs, dtype, device, requires_grad)
+    return _factory("empty", np.zeros, size, kwargs, dtype, device, requires_grad, out, layout, pin_memory)
 
 
 def _fill_number(fname, value, position):
@@ -225,7 +328,8 @@ def _fill_number(fname, value, position):
     if isinstance(value, Tensor) and value._data.ndim == 0:
         return value.item()
     if not isinstance(value, (numbers.Number, np.bool_)):
-        raise TypeError(f"{fname}(): argument 'fill_value' (position {position}) must be Number, not {tp_name(value)}")
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{fname}(): argument 'fill_value'{where} must be Number, not {tp_name(value)}")
     return value
 
 
@@ -235,11 +339,40 @@ def _fill_dtype(value):
     return _dtype.get_default_dtype() if isinstance(value, np.bool_) else _dtype.scalar_dtype(value)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
-    """A tensor filled with ``fill_value``; its dtype follows the value (int -> int64)."""
-    fill_value = _fill_number("full", fill_value, 2)
-    return _full("full", size, fill_value, dtype or _fill_dtype(fill_value), device, requires_grad)
+def full(*args, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """``full(size, fill_value)``: a tensor filled with ``fill_value``; its dtype follows the
+    value (int -> int64) unless ``dtype`` (or ``out``) says otherwise."""
+    shape, fill_value = _full_args("full", args, kwargs)
+    _check_keywords("full", out, layout, pin_memory, requires_grad)
+    if dtype is None and out is not None:
+        dtype = out.dtype
+    return _to_out(_full("full", shape, fill_value, dtype or _fill_dtype(fill_value), device, requires_grad), out)
+
+
+def _full_args(fname, args, kwargs):
+    """``size`` (as ints) and ``fill_value``, each given by position or by name, checked in
+    that order with PyTorch's errors (which name the position only of a positional one)."""
+    names = ("size", "fill_value")
+    if len(args) > 2:
+        raise too_many_positional(fname, 2, len(args))
+    values = []
+    for i, name in enumerate(names):
+        if i < len(args):
+            value, position = args[i], i + 1
+        elif name in kwargs:
+            value, position = kwargs[name], None
+        else:  # PyTorch lists every required parameter from the first missing one on
+            missing = ", ".join(f'"{m}"' for m in names[i:])
+            # (and writes "arguments" for one of them, "argument" for two)
+            s = "s" if i == 1 else ""
+            raise TypeError(f"{fname}() missing {2 - i} required positional argument{s}: {missing}")
+        values.append(int_list(fname, name, value, position) if i == 0 else _fill_number(fname, value, position))
+    for k in kwargs:
+        if k not in names:
+            raise TypeError(f"{fname}() got an unexpected keyword argument '{k}'")
+        if names.index(k) < len(args):
+            raise TypeError(f"{fname}() got multiple values for argument '{k}'")
+    return values
 
 
 def _full(fname, size, fill_value, dtype, device, requires_grad):
