@@ -20,6 +20,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import methods, apply_inplace, binary_arrays, normalize_dim, tensor_operand
 from . import pointwise as pw, shape, indexing, creation, sorting
+from .reduction import out_tuple, return_type
 from .aliases import _inplace
 
 
@@ -367,13 +368,25 @@ def ldexp(input, other, *, out=None):
     return pw._out(Ldexp.apply(input, other), out)
 
 
+_frexp_t = return_type("frexp", ("mantissa", "exponent"))
+
+
 def frexp(input, *, out=None):
     """``(mantissa, exponent)`` with ``input = mantissa * 2 ** exponent`` and
-    ``0.5 <= |mantissa| < 1``; the exponent is int32."""
-    if input._data.dtype.kind != "f":
+    ``0.5 <= |mantissa| < 1``; the exponent is int32. A named tuple, as in PyTorch
+    (``torch.return_types.frexp``; ``frexp_out`` when written to ``out=``)."""
+    a = input._data
+    if a.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    m, e = np.frexp(input._data)
-    return Tensor._make(np.asarray(m)), Tensor._make(np.asarray(e, np.int32))
+    if out is not None:  # PyTorch writes into out= tensors of exactly these dtypes, no casting
+        from .linalg import _word
+        if out[0]._data.dtype != a.dtype:
+            raise RuntimeError(f"torch.frexp() expects mantissa to have dtype {_word(input)} but got "
+                               f"{_word(out[0])}")
+        if out[1]._data.dtype != np.int32:
+            raise RuntimeError(f"torch.frexp() expects exponent to have int dtype but got {_word(out[1])}")
+    m, e = np.frexp(a)
+    return out_tuple(_frexp_t((Tensor._make(np.asarray(m)), Tensor._make(np.asarray(e, np.int32)))), out)
 
 
 @tensor_operand

@@ -14,7 +14,9 @@ Their backward rules come in three kinds:
 Dims are normalised once by the public function; the ``Function`` classes receive a tuple of
 non-negative dims (empty for a 0-d tensor, whose only valid dims -1 and 0 reduce nothing).
 """
+import functools
 import math
+import numbers
 import operator
 import warnings
 
@@ -23,6 +25,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._arguments import int_list, invalid_combination, is_int, one_int, plausible, too_many_positional, tp_name
 from ._util import methods, normalize_dim, normalize_dims, apply_inplace, tensor_operand, _grad
 from .indexing import ScatterAddZeros
 from .pointwise import _out
@@ -33,17 +36,25 @@ class return_types:
     """``torch.return_types``: the named tuples that ``max(dim)``, ``sort``, ``topk``... return."""
 
 
-def return_type(name, fields=("values", "indices")):
-    """A tuple subclass with named fields that prints like PyTorch's (``torch.return_types.max(
-    values=..., indices=...)``); it indexes and unpacks as a plain tuple."""
+def _named_tuple(name, fields):
     def __repr__(self):
         body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
         return f"torch.return_types.{name}(\n{body})"
     ns = {"__slots__": (), "__repr__": __repr__, "n_fields": len(fields), "n_sequence_fields": len(fields),
-          "n_unnamed_fields": 0, "__module__": __name__, "__qualname__": f"return_types.{name}"}
+          "n_unnamed_fields": 0, "__match_args__": tuple(fields),  # case max(values, indices): ...
+          "__module__": __name__, "__qualname__": f"return_types.{name}"}
     ns.update({f: property(operator.itemgetter(i), doc=f"Field {i} ({f}).") for i, f in enumerate(fields)})
     cls = type(name, (tuple,), ns)
     setattr(return_types, name, cls)
+    return cls
+
+
+def return_type(name, fields=("values", "indices")):
+    """A tuple subclass with named fields that prints like PyTorch's (``torch.return_types.max(
+    values=..., indices=...)``); it indexes and unpacks as a plain tuple. A call given ``out=``
+    returns its twin ``<name>_out`` (``torch.return_types.max_out``), as PyTorch does."""
+    cls = _named_tuple(name, fields)
+    cls._out_type = _named_tuple(name + "_out", fields)
     return cls
 
 
@@ -57,7 +68,123 @@ def out_tuple(result, out):
     """``out=(values, indices)`` for the ops that return two tensors."""
     if out is None:
         return result
-    return type(result)(_out(r, o) for r, o in zip(result, out))
+    return type(result)._out_type(_out(r, o) for r, o in zip(result, out))
+
+
+# --- the dim argument, checked as PyTorch's argument parser checks it ------------------------------
+# PyTorch parses a reduction's arguments in C++ before it runs, so a dim of the wrong type (a
+# float, a string, a list of floats) is a TypeError that names the op and the argument, not
+# whatever NumPy says later. Which message depends on the op's overloads (``parses_dim``).
+def _method_signature(sig):
+    """A function's signature as PyTorch prints it for the method: no ``input``, no ``out``."""
+    params = [p for p in sig.split(", ") if p != "Tensor input" and not p.endswith(" out = None")]
+    if params and params[-1] == "*":
+        params.pop()
+    return ", ".join(params)
+
+
+def _plain_ints(dim):
+    """Whether ``dim`` is a tuple or list of Python ints: the common multi-dim call, accepted
+    without parsing the signatures."""
+    if dim.__class__ is not tuple and dim.__class__ is not list:
+        return False
+    for d in dim:
+        if d.__class__ is not int:
+            return False
+    return True
+
+
+def _check_dim(fname, kind, dim, position, signatures, args, kwargs):
+    """Raise PyTorch's TypeError for a ``dim`` of the wrong type. ``kind``: 'int' or 'ints' (an
+    int or a list of ints); ``position``: where it was passed (None for a keyword);
+    ``signatures``: the op's overloads when it has several; ``args``, ``kwargs``: the call."""
+    candidates = plausible(signatures, len(args) + len(kwargs))
+    with_dim = [s for s in candidates if " dim" in s]
+    if kind == "ints" and isinstance(dim, (tuple, list)) and (not dim or is_int(dim[0])) and (
+            with_dim or not signatures):
+        int_list(fname, "dim", dim, position)  # PyTorch takes a list by its first element, then reads the rest
+        return
+    if signatures:
+        # with several overloads PyTorch names the argument only when one overload takes this many arguments
+        if len(candidates) != 1 or not with_dim:
+            raise invalid_combination(fname, args, kwargs, signatures)
+        kind = "ints" if "tuple of ints dim" in candidates[0] else "int"
+    # dim is neither an int nor a list that starts with one: this raises the one overload's error
+    (one_int if kind == "int" else int_list)(fname, "dim", dim, position)
+
+
+def parses_dim(kind, signatures=(), *, optional=True, keyword_only=False, other=()):
+    """Decorator: check the ``dim`` argument of a reduction (its first after ``input``) as PyTorch
+    does, in the function and in the method form (attached as ``_method``, see ``methods``).
+
+    ``kind``: 'int' for one dim, 'ints' for an int or a list of them; ``signatures``: the
+    function's overloads as PyTorch prints them, when it has several; ``optional``: whether
+    ``dim=None`` is accepted; ``keyword_only``: dim is never positional (``aminmax``);
+    ``other``: the types the first positional argument has in an overload without dim
+    (``max``'s tensor, ``std``'s ``unbiased``). A one-element integer tensor or NumPy integer
+    is passed on as an int."""
+    def wrap(fn):
+        name = fn.__name__
+        method_signatures = [_method_signature(s) for s in signatures]
+
+        def check(args, kwargs, self_args, sigs):
+            if args and keyword_only:
+                raise too_many_positional(name, len(self_args), len(self_args) + len(args))
+            if args:
+                dim, at = args[0], len(self_args) + 1
+                n = len(self_args) + len(args) + len(kwargs)
+                # (a list, not any(): this module's any is the tensor op)
+                if isinstance(dim, other) and [s for s in plausible(sigs, n) if " dim" not in s]:
+                    return args, kwargs
+            elif "dim" in kwargs:
+                dim, at = kwargs["dim"], None
+            else:
+                return args, kwargs
+            if dim.__class__ is int or (dim is None and optional) or kind == "ints" and _plain_ints(dim):
+                return args, kwargs
+            if not is_int(dim):
+                _check_dim(name, kind, dim, at, sigs, self_args + args, kwargs)
+                return args, kwargs
+            dim = operator.index(dim)  # a NumPy integer, a one-element integer tensor
+            if at is None:
+                return args, {**kwargs, "dim": dim}
+            return (dim,) + args[1:], kwargs
+
+        # the common calls, f(x) and f(x, 1), skip the check
+        def function(input, *args, **kwargs):
+            if kwargs or args and (args[0].__class__ is not int or keyword_only):
+                args, kwargs = check(args, kwargs, (input,), signatures)
+            return fn(input, *args, **kwargs)
+
+        def method(self, *args, **kwargs):
+            if kwargs or args and (args[0].__class__ is not int or keyword_only):
+                args, kwargs = check(args, kwargs, (), method_signatures)
+            return fn(self, *args, **kwargs)
+        functools.update_wrapper(function, fn)
+        functools.update_wrapper(method, fn)
+        function._method = method
+        return function
+    return wrap
+
+
+_SUM_SIGNATURES = ("Tensor input, *, torch.dtype dtype = None",
+                   "Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, "
+                   "Tensor out = None")
+_MEAN_SIGNATURES = ("Tensor input, *, torch.dtype dtype = None, Tensor out = None", _SUM_SIGNATURES[1])
+_PROD_SIGNATURES = ("Tensor input, *, torch.dtype dtype = None",
+                    "Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = None")
+_MAX_SIGNATURES = ("Tensor input, *, Tensor out = None", "Tensor input, Tensor other, *, Tensor out = None",
+                   "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None")
+_VAR_SIGNATURES = ("Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, Tensor out = None",
+                   "Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False, "
+                   "Tensor out = None",
+                   "Tensor input, bool unbiased = True")
+_VAR_MEAN_SIGNATURES = tuple(s.replace(", *, Tensor out = None", "").replace(", Tensor out = None", "")
+                             for s in _VAR_SIGNATURES)
+_ALL_SIGNATURES = ("Tensor input, *, Tensor out = None",
+                   "Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None",
+                   "Tensor input, int dim, bool keepdim = False, *, Tensor out = None")
+_COUNT_NONZERO_SIGNATURES = ("Tensor input, int dim = None", "Tensor input, tuple of ints dim")
 
 
 # --- dims, dtypes and the shared backward helpers ---------------------------------------------
@@ -300,6 +427,7 @@ class ProdAll(Prod):
     _backward_name = "ProdBackward0"
 
 
+@parses_dim("ints", _SUM_SIGNATURES)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints). Bool and integer
     tensors sum to int64."""
@@ -308,12 +436,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(cls.apply(input, reduce_dims(dim, a.ndim), keepdim, _reduced_dtype(a, dtype)), out)
 
 
+@parses_dim("ints")
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum treating NaN as zero."""
     a = input._data
     return _out(Nansum.apply(input, reduce_dims(dim, a.ndim), keepdim, _reduced_dtype(a, dtype)), out)
 
 
+@parses_dim("ints", _MEAN_SIGNATURES)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean of all elements, or over ``dim``; floating tensors only."""
     a = input._data
@@ -325,6 +455,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(cls.apply(input, reduce_dims(dim, a.ndim), keepdim, np_dtype), out)
 
 
+@parses_dim("ints")
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mean of the non-NaN elements: ``nansum / (number of non-NaN elements)``."""
     a = input._data
@@ -335,13 +466,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(nansum(input, dim, keepdim, dtype=dtype) / Tensor._make(count), out)
 
 
+@parses_dim("int", _PROD_SIGNATURES, optional=False)
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product of all elements, or over one ``dim``. Bool and integer tensors give int64."""
     a = input._data
     if dim is None:
         return _out(ProdAll.apply(input, tuple(range(a.ndim)), False, _reduced_dtype(a, dtype)), out)
-    if not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     return _out(Prod.apply(input, reduce_dims(dim, a.ndim), keepdim, _reduced_dtype(a, dtype)), out)
 
 
@@ -431,19 +561,19 @@ def _extreme(name, whole, along, result, input, dim, keepdim, out):
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                "Specify the reduction dim with the 'dim' argument.")
         return _out(whole.apply(input, tuple(range(a.ndim)), False), out)
-    if not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(dim).__name__})")
     d = one_dim(dim, a)
     check_nonempty(name, a, (d,) if d >= 0 else ())
     return out_tuple(result(along.apply(input, d, keepdim)), out)
 
 
+@parses_dim("int", _MAX_SIGNATURES, optional=False, other=Tensor)
 def max(input, dim=None, keepdim=False, *, out=None):
     """The largest element; or ``(values, indices)`` along ``dim``; or, given a tensor as
     second argument, the elementwise ``maximum``."""
     return _extreme("max", MaxAll, MaxDim, _max_t, input, dim, keepdim, out)
 
 
+@parses_dim("int", _MAX_SIGNATURES, optional=False, other=Tensor)
 def min(input, dim=None, keepdim=False, *, out=None):
     """The smallest element; or ``(values, indices)`` along ``dim``; or ``minimum``."""
     return _extreme("min", MinAll, MinDim, _min_t, input, dim, keepdim, out)
@@ -459,16 +589,19 @@ def _amax_amin(cls, name, input, dim, keepdim, out):
     return _out(cls.apply(input, dims, keepdim), out)
 
 
+@parses_dim("ints")
 def amax(input, dim=(), keepdim=False, *, out=None):
     """The largest element over ``dim`` (all dims by default); ties share the gradient."""
     return _amax_amin(Amax, "amax", input, dim, keepdim, out)
 
 
+@parses_dim("ints")
 def amin(input, dim=(), keepdim=False, *, out=None):
     """The smallest element over ``dim`` (all dims by default); ties share the gradient."""
     return _amax_amin(Amin, "amin", input, dim, keepdim, out)
 
 
+@parses_dim("int", keyword_only=True)
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """``(min, max)`` of all elements, or along ``dim``."""
     a = input._data
@@ -499,12 +632,14 @@ def _arg_extreme(name, argfn, input, dim, keepdim, out):
     return _out(Tensor._make(r), out)
 
 
+@parses_dim("int")
 def argmax(input, dim=None, keepdim=False, *, out=None):
     """Index of the largest element (of the flattened tensor without ``dim``); the first
     among ties; int64, not differentiable."""
     return _arg_extreme("argmax", np.argmax, input, dim, keepdim, out)
 
 
+@parses_dim("int")
 def argmin(input, dim=None, keepdim=False, *, out=None):
     """Index of the smallest element; the first among ties."""
     return _arg_extreme("argmin", np.argmin, input, dim, keepdim, out)
@@ -626,16 +761,19 @@ def _median(name, whole, along, result, input, dim, keepdim, out):
     return out_tuple(result(along.apply(input, d, keepdim)), out)
 
 
+@parses_dim("int", optional=False)
 def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median of all elements; or ``(values, indices)`` along ``dim``."""
     return _median("median", MedianAll, MedianDim, _median_t, input, dim, keepdim, out)
 
 
+@parses_dim("int", optional=False)
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """``median`` ignoring NaN values."""
     return _median("nanmedian", NanmedianAll, NanmedianDim, _nanmedian_t, input, dim, keepdim, out)
 
 
+@parses_dim("int", optional=False)
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """``(values, indices)`` of the most frequent value along ``dim``."""
     a = input._data
@@ -726,21 +864,25 @@ def _moments(cls, input, dim, unbiased, keepdim, correction):
     return cls.apply(input, reduce_dims(dim, a.ndim), keepdim, correction)
 
 
+@parses_dim("ints", _VAR_SIGNATURES, other=bool)
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Variance over ``dim`` with Bessel's ``correction`` (1 by default: divide by N - 1)."""
     return _out(_moments(Var, input, dim, unbiased, keepdim, correction), out)
 
 
+@parses_dim("ints", _VAR_SIGNATURES, other=bool)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Standard deviation: the square root of ``var``."""
     return _out(_moments(Std, input, dim, unbiased, keepdim, correction), out)
 
 
+@parses_dim("ints", _VAR_MEAN_SIGNATURES, other=bool)
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var, mean)`` over ``dim`` in one pass."""
     return _moments(VarMean, input, dim, unbiased, keepdim, correction)
 
 
+@parses_dim("ints", _VAR_MEAN_SIGNATURES, other=bool)
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std, mean)`` over ``dim`` in one pass."""
     return _moments(StdMean, input, dim, unbiased, keepdim, correction)
@@ -841,10 +983,36 @@ def _check_norm_input(a, dims, p):
                                    "this dimension is empty and the operation does not have an identity")
 
 
+_MATRIX_NORM_SIGNATURES = tuple(
+    f"Tensor input, {o}, tuple of ints dim = {{-2,-1}}, bool keepdim = False, *, torch.dtype dtype = None, "
+    "Tensor out = None" for o in ("Number ord", 'str ord = "fro"'))
+
+
+def _check_norm_arguments(input, p, dim, keepdim, dtype):
+    """PyTorch's TypeErrors for a ``p`` or ``dim`` of the wrong type. ``torch.norm`` is Python:
+    it wraps a bool dim like an int, takes len() of any other dim for p='fro' (a TypeError for
+    a number) and hands p and dim on as the second and third arguments of
+    ``linalg_vector_norm`` (p a number, or 'fro' over at most two dims) or
+    ``linalg_matrix_norm`` (another string), whose argument parsers word the errors."""
+    if p is not None and not isinstance(p, (str, numbers.Number, Tensor)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {tp_name(p)}")
+    if dim is None or is_int(dim):
+        return
+    dims = [dim] if isinstance(dim, bool) else dim
+    if not isinstance(p, str) or p == "fro" and len(dims) <= 2:
+        int_list("linalg_vector_norm", "dim", dims, 3)
+    elif isinstance(dims, (tuple, list)) and (not dims or is_int(dims[0])):
+        int_list("linalg_matrix_norm", "dim", dims, 3)  # its later elements must be ints too
+    else:  # matrix_norm has two overloads, so no single argument is blamed
+        raise invalid_combination("linalg_matrix_norm", (input, p, dims, keepdim), {"dtype": dtype},
+                                  _MATRIX_NORM_SIGNATURES)
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """The vector p-norm of ``input`` over ``dim`` (all dims by default). ``p`` is a number,
     ``inf``/``-inf``, ``'fro'`` (the 2-norm of the flattened dims) or ``'nuc'`` (the sum of
     the singular values of the matrices over two dims)."""
+    _check_norm_arguments(input, p, dim, keepdim, dtype)
     a = input._data
     if dtype is not None:
         d = _dtype.to_dtype(dtype)
@@ -925,6 +1093,7 @@ class Logsumexp(Function):
         return expand_back(grad, shape, dims, keepdim) * (x - expand_back(out, shape, dims, keepdim)).exp(), None, None
 
 
+@parses_dim("ints", optional=False)
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """``log(sum(exp(input)))`` over ``dim``, without overflow."""
     input = _float_input(input)
@@ -1017,11 +1186,13 @@ def _softmax(cls, kernel, input, dim, dtype):
     return cls.apply(input, one_dim(_softmax_dim(dim, a.ndim, cls.__name__.lower()), a))
 
 
+@parses_dim("int", optional=False)
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     """exp(input) normalised to sum to 1 along ``dim`` (optionally computed in ``dtype``)."""
     return _softmax(Softmax, "softmax_kernel_impl", input, dim, dtype)
 
 
+@parses_dim("int", optional=False)
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     """log(softmax(input)) along ``dim``, computed stably."""
     return _softmax(LogSoftmax, "log_softmax_kernel_impl", input, dim, dtype)
@@ -1130,32 +1301,38 @@ class Cummin(Selection):
     select = _running_select(np.minimum.accumulate)
 
 
+@parses_dim("int", optional=False)
 def cumsum(input, dim, *, dtype=None, out=None):
     """Running sum along ``dim``; bool and integer tensors give int64."""
     a = input._data
     return _out(Cumsum.apply(input, one_dim(dim, a), _reduced_dtype(a, dtype)), out)
 
 
+@parses_dim("int", optional=False)
 def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along ``dim``; bool and integer tensors give int64."""
     a = input._data
     return _out(Cumprod.apply(input, one_dim(dim, a), _reduced_dtype(a, dtype)), out)
 
 
+@parses_dim("int", optional=False)
 def cummax(input, dim, *, out=None):
     """``(values, indices)`` of the running maximum along ``dim``."""
     return out_tuple(_cummax_t(Cummax.apply(input, one_dim(dim, input._data), True)), out)
 
 
+@parses_dim("int", optional=False)
 def cummin(input, dim, *, out=None):
     """``(values, indices)`` of the running minimum along ``dim``."""
     return out_tuple(_cummin_t(Cummin.apply(input, one_dim(dim, input._data), True)), out)
 
 
+@parses_dim("int", optional=False)
 def cumsum_(self, dim, *, dtype=None):
     return apply_inplace(self, cumsum, dim, dtype=dtype)
 
 
+@parses_dim("int", optional=False)
 def cumprod_(self, dim, *, dtype=None):
     return apply_inplace(self, cumprod, dim, dtype=dtype)
 
@@ -1207,25 +1384,25 @@ def _logical(npfn, input, dim, keepdim, out):
     a = input._data
     if dim is None:
         dims = tuple(range(a.ndim))
-    elif not isinstance(dim, (int, np.integer, tuple, list)):
-        raise TypeError(f"{npfn.__name__}() received an invalid combination of arguments - got "
-                        f"({type(dim).__name__})")
     else:
         dims = normalize_dims(dim, a.ndim) if a.ndim else ()
     r = np.asarray(npfn(a, axis=dims, keepdims=keepdim))
     return _out(Tensor._make(r.astype(np.uint8) if a.dtype == np.uint8 else r), out)
 
 
+@parses_dim("ints", _ALL_SIGNATURES)
 def all(input, dim=None, keepdim=False, *, out=None):
     """True where every element over ``dim`` is nonzero."""
     return _logical(np.all, input, dim, keepdim, out)
 
 
+@parses_dim("ints", _ALL_SIGNATURES)
 def any(input, dim=None, keepdim=False, *, out=None):
     """True where some element over ``dim`` is nonzero."""
     return _logical(np.any, input, dim, keepdim, out)
 
 
+@parses_dim("ints", _COUNT_NONZERO_SIGNATURES)
 def count_nonzero(input, dim=None):
     """The number of nonzero elements over ``dim`` (all dims by default), as int64."""
     a = input._data
