@@ -137,12 +137,20 @@ def fmod(input, other, *, out=None):
     return r
 
 
+def _reflected(op):
+    """``other (op) tensor``: a number on the left becomes a tensor; an ndarray on the left is
+    left to Python (NotImplemented, so its TypeError), as PyTorch does for // and %."""
+    def reflected(self, other):
+        return NotImplemented if other.__class__ is np.ndarray else op(to_tensor(other), self)
+    return reflected
+
+
 __all__ = ["floor_divide", "remainder", "fmod"]
 methods(floor_divide, remainder, fmod,
         floor_divide_=lambda self, o: apply_inplace(self, floor_divide, o),
         remainder_=lambda self, o: apply_inplace(self, remainder, o),
         fmod_=lambda self, o: apply_inplace(self, fmod, o),
-        __floordiv__=floor_divide, __rfloordiv__=lambda self, o: floor_divide(to_tensor(o), self),
+        __floordiv__=floor_divide, __rfloordiv__=_reflected(floor_divide),
         __ifloordiv__=lambda self, o: apply_inplace(self, floor_divide, o),
-        __mod__=remainder, __rmod__=lambda self, o: remainder(to_tensor(o), self),
+        __mod__=remainder, __rmod__=_reflected(remainder),
         __imod__=lambda self, o: apply_inplace(self, remainder, o))

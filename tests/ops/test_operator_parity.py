@@ -89,6 +89,10 @@ OPERATORS = {
     "ndarray-truediv": lambda m: np.ones((2, 2), np.float32) / floats(m),
     "ndarray64-truediv": lambda m: np.ones((2, 2)) / floats(m),
     "ndarray-mul": lambda m: np.ones((2, 2), np.float32) * floats(m),
+    "ndarray-floordiv": lambda m: np.ones((2, 2), np.float32) // floats(m),
+    "ndarray-mod": lambda m: np.ones((2, 2), np.float32) % floats(m),
+    "number-floordiv": lambda m: 7 // floats(m),
+    "number-mod": lambda m: 7.5 % floats(m),
 }
 
 
