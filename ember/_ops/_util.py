@@ -64,16 +64,19 @@ def normalize_dims(dim, ndim):
 
 def quick_float_op(ufunc, a, b):
     """``ufunc(a, b)`` for a float tensor ``a`` and ``b`` a tensor of the same dtype or a
-    Python number, for callers that record nothing (grad mode off: inside backward, under
-    ``no_grad``): there NumPy's broadcasting and result dtype are PyTorch's, so the op
-    machinery (promotion, graph wiring) can be skipped. None when the general path is
-    needed: mixed dtypes, integers, or shapes that do not broadcast (for PyTorch's error)."""
-    if a.__class__ is not Tensor:
+    Python number, when nothing is to be recorded (grad mode off, as inside backward and
+    under ``no_grad``, or no operand requires grad): there NumPy's broadcasting and result
+    dtype are PyTorch's, so the op machinery (promotion, graph wiring) can be skipped. None
+    when the general path is needed: a graph to record, mixed dtypes, integers, or shapes
+    that do not broadcast (for PyTorch's error)."""
+    if a.__class__ is not Tensor or (a._requires_grad and _grad[0]):
         return None
     x = a._data
     if x.dtype.kind != "f":
         return None
     if b.__class__ is Tensor:
+        if b._requires_grad and _grad[0]:
+            return None
         y = b._data
         if y.dtype != x.dtype:
             return None

@@ -198,7 +198,7 @@ def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and type promotion."""
     if alpha.__class__ is not int or alpha != 1:
         alpha = _check_alpha("add", input, other, alpha)
-    if not _grad[0] and alpha == 1 and out is None:  # nothing to record: the short road
+    if alpha == 1 and out is None:  # nothing to record: the short road (see quick_float_op)
         r = quick_float_op(np.add, input, other)
         if r is not None:
             return r
@@ -209,7 +209,7 @@ def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
     if alpha.__class__ is not int or alpha != 1:
         alpha = _check_alpha("sub", input, other, alpha)
-    if not _grad[0] and alpha == 1 and out is None:
+    if alpha == 1 and out is None:
         r = quick_float_op(np.subtract, input, other)
         if r is not None:
             return r
@@ -228,7 +228,7 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     """Elementwise product."""
-    if not _grad[0] and out is None:
+    if out is None:
         r = quick_float_op(np.multiply, input, other)
         if r is not None:
             return r
