@@ -10,6 +10,8 @@ hooks, the leaf's gradient accumulator, ``retain_grad``).
 The operations themselves live in ``ember/_ops``; each op module attaches its methods to
 this class, so this file holds only what is about the tensor object itself.
 """
+import operator
+
 import numpy as np
 
 from . import _dtype
@@ -119,10 +121,20 @@ class Tensor:
         """The shape, or the length of one dimension."""
         if dim is None:
             return _size(self._data.shape)
+        return self._data.shape[self._dim_arg("size", dim)]
+
+    def _dim_arg(self, fname, dim):
+        """``dim`` of ``size(dim)`` or ``stride(dim)`` as an index into the shape, with
+        PyTorch's errors: it must be an int, and a 0-d tensor has no dims at all."""
+        if dim.__class__ is not int:
+            from ._ops._arguments import is_int, tp_name
+            if not is_int(dim):
+                raise TypeError(f"{fname}(): argument 'dim' (position 1) must be int, not {tp_name(dim)}")
+            dim = operator.index(dim)
         if not self._data.ndim:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         from ._ops._util import normalize_dim
-        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+        return normalize_dim(dim, self._data.ndim)
 
     @property
     def device(self):
@@ -157,17 +169,31 @@ class Tensor:
     def ndim(self):
         return self._data.ndim
 
-    def dim(self):
+    # These methods take no arguments; like PyTorch's built-in ones they say so in CPython's
+    # words for a built-in method (``_no_arguments``).
+    def dim(self, *args):
+        if args:
+            raise _no_arguments("dim", args)
         return self._data.ndim
 
-    ndimension = dim
+    def ndimension(self, *args):
+        if args:
+            raise _no_arguments("ndimension", args)
+        return self._data.ndim
 
-    def numel(self):
+    def numel(self, *args):
+        if args:
+            raise _no_arguments("numel", args)
         return self._data.size
 
-    nelement = numel
+    def nelement(self, *args):
+        if args:
+            raise _no_arguments("nelement", args)
+        return self._data.size
 
-    def element_size(self):
+    def element_size(self, *args):
+        if args:
+            raise _no_arguments("element_size", args)
         return self._data.itemsize
 
     @property
@@ -181,9 +207,10 @@ class Tensor:
     def stride(self, dim=None):
         """Strides in elements, as PyTorch counts them (NumPy counts bytes)."""
         a = self._data
-        if a.size == 0:
-            # an empty array's strides are NumPy's choice (often 0); PyTorch gives the row-major
-            # strides it would have, counting each empty dim as size 1
+        if a.size == 0 and not any(a.strides):
+            # a new empty array has strides of 0 in NumPy; PyTorch gives the row-major strides
+            # it would have, counting each empty dim as size 1 (an empty slice of a non-empty
+            # array keeps its strides in both)
             s, n = [], 1
             for size in reversed(a.shape):
                 s.append(n)
@@ -194,21 +221,25 @@ class Tensor:
             s = tuple(st // item for st in a.strides)
         if dim is None:
             return s
-        from ._ops._util import normalize_dim
-        return s[normalize_dim(dim, self._data.ndim)]
+        return s[self._dim_arg("stride", dim)]
 
-    def storage_offset(self):
+    def storage_offset(self, *args, **kwargs):
         """How many elements into its base's memory this tensor starts."""
-        base = self._data
-        while isinstance(base.base, np.ndarray):
-            base = base.base
-        off = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        if args or kwargs:
+            raise _no_arguments("storage_offset", args, kwargs)
+        off = self._data.__array_interface__["data"][0] - _root(self._data).__array_interface__["data"][0]
         return off // self._data.itemsize
 
-    def data_ptr(self):
+    def data_ptr(self, *args, **kwargs):
+        if args or kwargs:
+            raise _no_arguments("data_ptr", args, kwargs)
+        if self._data.size == 0 and _root(self._data).nbytes == 0:
+            return 0  # a tensor with no memory at all (NumPy still gives it an address)
         return self._data.__array_interface__["data"][0]
 
-    def is_contiguous(self, memory_format=None):
+    def is_contiguous(self, *args, memory_format=None, **kwargs):
+        if args or kwargs or memory_format is not None:
+            _check_memory_format("is_contiguous", args, kwargs, memory_format)
         a = self._data
         if a.flags.c_contiguous:
             return True
@@ -220,13 +251,19 @@ class Tensor:
             expected *= size
         return True
 
-    def is_floating_point(self):
+    def is_floating_point(self, *args):
+        if args:
+            raise _no_arguments("is_floating_point", args)
         return self._data.dtype.kind == "f"
 
-    def is_complex(self):
+    def is_complex(self, *args, **kwargs):
+        if args or kwargs:
+            raise _no_arguments("is_complex", args, kwargs)
         return False
 
-    def is_signed(self):
+    def is_signed(self, *args, **kwargs):
+        if args or kwargs:
+            raise _no_arguments("is_signed", args, kwargs)
         return self.dtype.is_signed
 
     @property
@@ -244,19 +281,25 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if self.grad_fn is not None:
-            if value:
-                return
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
-                               "use a computed variable in a subgraph that doesn't require differentiation "
-                               "use var_no_grad = var.detach().")
+        # (PyTorch's setter and requires_grad_() check the same things with different words)
+        if value.__class__ is not bool:
+            raise RuntimeError("requires_grad must be a bool")
+        if self.grad_fn is not None:  # not even True, which requires_grad_() lets pass
+            raise RuntimeError(_LEAF_ONLY if value else _LEAF_ONLY + _USE_DETACH)
         if value and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = bool(value)
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = value
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, *args, **kwargs):
         """Set ``requires_grad`` in place and return ``self``."""
-        self.requires_grad = requires_grad
+        requires_grad = _requires_grad_arg(args, kwargs) if args or kwargs else True
+        if self.grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(_LEAF_ONLY + _USE_DETACH)
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = requires_grad
         return self
 
     @property
@@ -286,7 +329,7 @@ class Tensor:
                                    f"with dtype '{self.dtype}'. Please ensure that the gradient and the "
                                    "tensor have the same dtype")
             if value._data.shape != self._data.shape:
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError("assigned grad has data of a different size")
         self._grad = value
 
     @grad.deleter
@@ -340,13 +383,19 @@ class Tensor:
         """Compute the gradient of this tensor with respect to the leaves of its graph."""
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
-    def detach(self):
+    def detach(self, *args, **kwargs):
         """A tensor on the same memory with no history (``requires_grad=False``)."""
+        if args or kwargs:
+            raise _no_arguments("detach", args, kwargs)
         return self._alias()
 
-    def detach_(self):
+    def detach_(self, *args, **kwargs):
         """Detach this tensor from its graph in place."""
-        if self._base is not None and self._base._requires_grad:
+        if args or kwargs:
+            raise _no_arguments("detach_", args, kwargs)
+        # PyTorch refuses for every view a view op made, whether or not it requires grad
+        # (a tensor from detach() shares memory too but is no view: ``_view`` is None)
+        if self._view is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
                                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
                                "is set as True, gradients are views of DDP buckets, and hence detach_() "
@@ -367,23 +416,33 @@ class Tensor:
 
     @data.setter
     def data(self, value):
+        # any shape and dtype will do, except that a tensor requiring grad must stay floating
         if not isinstance(value, Tensor):
-            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+            from ._ops._arguments import tp_name
+            raise TypeError(f"Variable data has to be a tensor, but got {tp_name(value)}")
+        if self._requires_grad and value._data.dtype.kind != "f":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
 
     # --- conversion --------------------------------------------------------------------------
-    def item(self):
+    def item(self, *args, **kwargs):
         """The single value of a one-element tensor as a Python number."""
+        if args or kwargs:
+            raise _no_arguments("item", args, kwargs)
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.reshape(()).item()
 
-    def tolist(self):
+    def tolist(self, *args, **kwargs):
         """Nested Python lists of Python numbers (a number for a 0-d tensor)."""
+        if args or kwargs:
+            raise _no_arguments("tolist", args, kwargs)
         return self._data.tolist()
 
-    def numpy(self, *, force=False):
+    def numpy(self, *args, force=False, **kwargs):
         """The underlying ndarray itself: changes to one show in the other."""
+        if args or kwargs or force.__class__ is not bool:
+            raise _signature_error("numpy", args, kwargs, {"force": (force, bool)})
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
@@ -400,7 +459,10 @@ class Tensor:
         if self._requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        arr = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        if copy and arr is self._data:
+            arr = arr.copy()  # np.array(t) copies (NumPy asks for a copy with copy=True)
+        return arr
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -422,7 +484,7 @@ class Tensor:
         if self._data.size != 1:
             if self._data.size == 0:
                 raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __float__(self):
@@ -483,15 +545,15 @@ class Tensor:
             if not copy:
                 return self
             dtype = self.dtype
-        from ._ops.pointwise import _cast
-        return _cast(self, dtype)  # a copy that keeps the layout (ToCopyBackward0, as in PyTorch)
+        out = _cast_quietly(self, dtype)  # a copy that keeps the layout (ToCopyBackward0, as in PyTorch)
+        if kwargs.get("memory_format") is not None:  # (unless contiguous_format asks for row-major)
+            _relayout(out, kwargs["memory_format"])
+        return out
 
-    def type(self, dtype=None, non_blocking=False, **kwargs):
+    def type(self, dtype=None, *args, **kwargs):
         """With no argument, the legacy type name (``'torch.FloatTensor'``); else convert to a
         dtype, given as a dtype, a legacy type (``torch.DoubleTensor``) or its name."""
-        kwargs.pop("async", None)  # the old name of non_blocking
-        if kwargs:
-            raise TypeError(f"type() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        _type_options(args, kwargs)
         if dtype is None:
             return _legacy_type_name(self)
         if isinstance(dtype, str):
@@ -499,25 +561,39 @@ class Tensor:
                 raise RuntimeError(_NO_CUDA_LIBRARY)
             if dtype == "torch.BFloat16Tensor":
                 return self.bfloat16()
-            if dtype not in _LEGACY_BY_NAME:
+            if dtype == "torch.Tensor":  # the default tensor type
+                dtype = _dtype.get_default_dtype()
+            elif dtype not in _LEGACY_BY_NAME:
                 raise ValueError(f"invalid type: '{dtype}'")
-            dtype = _LEGACY_BY_NAME[dtype]
+            else:
+                dtype = _LEGACY_BY_NAME[dtype]
         elif hasattr(dtype, "_legacy_dtype"):  # torch.DoubleTensor and the other legacy types
             dtype = dtype._legacy_dtype
+        elif dtype is Tensor:
+            dtype = _dtype.get_default_dtype()
         elif isinstance(dtype, type):
-            name = dtype.__name__ if dtype.__module__ == "builtins" else f"{dtype.__module__}.{dtype.__name__}"
+            # PyTorch names the class by its C type name: a class defined in Python (a heap
+            # type, such as nn.Parameter) by its bare name, a built-in type in full
+            if dtype.__flags__ & _HEAP_TYPE or dtype.__module__ == "builtins":
+                name = dtype.__name__
+            else:
+                name = f"{dtype.__module__}.{dtype.__name__}"
             raise ValueError(f"invalid type: '{name}'")
         elif not isinstance(dtype, _dtype.dtype):
             raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
-    def cpu(self, memory_format=None):
+    def cpu(self, *args, memory_format=None, **kwargs):
+        if args or kwargs or memory_format is not None:
+            _check_memory_format("cpu", args, kwargs, memory_format)
         return self
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         check_available("cuda")
 
     def pin_memory(self, device=None):
+        if device is None:  # pinned memory belongs to an accelerator, which a CPU-only build lacks
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         return self
 
     def is_pinned(self, device=None):
@@ -565,13 +641,13 @@ class Tensor:
         if id(self) in memo:
             return memo[id(self)]
         new = _new(type(self))
-        new._data = self._data.copy(order="K")  # the strides are kept, as PyTorch keeps them
+        new._data = _deepcopy_array(self._data, memo)
         new._requires_grad = self._requires_grad
         new._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
         new._grad_fn = None
         new._view = None
         new._output_nr = 0
-        new._vc = [0]
+        new._vc = [1]  # (PyTorch's copy is made by set_(), which counts as a change)
         new._base = None
         new._meta = None
         if hasattr(self, "__dict__"):
@@ -596,13 +672,14 @@ def _converter(name, dt):
     """The method ``Tensor.<name>()``: ``self.to(dt)``; like PyTorch's, it takes no positional
     argument (``memory_format`` is keyword-only)."""
     def convert(self, *args, memory_format=None):
-        if args:
-            raise TypeError(f"{name}() takes 0 positional arguments but {len(args)} "
-                            f"{'was' if len(args) == 1 else 'were'} given")
+        if args or memory_format is not None:
+            _check_memory_format(name, args, {}, memory_format)
         if self._data.dtype == dt.np:
             return self
-        from ._ops.pointwise import _cast
-        return _cast(self, dt)
+        out = _cast_quietly(self, dt)
+        if memory_format is not None:
+            _relayout(out, memory_format)
+        return out
     convert.__name__ = convert.__qualname__ = name
     convert.__doc__ = f"``self.to({dt!r})``: ``self`` when it already is {dt}, else a converted copy."
     return convert
@@ -697,6 +774,8 @@ def _parse_to(args, kwargs):
                  or dev.__class__.__name__ == "device")
     ok = ok and (dt is None or _is_dtype_like(dt))
     ok = ok and all(isinstance(bound.get(k, False), bool) for k in ("non_blocking", "copy"))
+    mf = bound.get("memory_format")
+    ok = ok and (mf is None or type(mf).__name__ == "memory_format")  # (ember's torch.memory_format)
     if not ok:
         from ._ops._arguments import invalid_combination
         raise invalid_combination("to", args, kwargs, _TO_SIGNATURES)
@@ -705,11 +784,141 @@ def _parse_to(args, kwargs):
     elif dt is not None:
         # a Python number stands for its type here: x.to(True) is x.to(torch.bool)
         dt = _dtype.to_dtype(type(dt) if isinstance(dt, (float, int)) and not isinstance(dt, _dtype.dtype) else dt)
-    if isinstance(dev, int):
-        raise RuntimeError("Cannot access accelerator device when none is available.")
     return dt, (None if dev is None else to_device(dev)), bound.get("copy", False)
 
 
 def _is_dtype_like(d):
     """A dtype, or what PyTorch reads as one: a Python scalar type, or a bool or float number."""
     return isinstance(d, _dtype.dtype) or d is float or d is int or d is bool or d.__class__ in (bool, float)
+
+
+def _no_arguments(name, args, kwargs=None):
+    """The TypeError CPython raises when a built-in method that takes no arguments (as
+    PyTorch's ``item``, ``dim``, ``numel``... are) gets some."""
+    if kwargs:
+        return TypeError(f"TensorBase.{name}() takes no keyword arguments")
+    return TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")
+
+
+def _signature_error(fname, args, kwargs, keywords):
+    """PyTorch's TypeError for a method whose arguments are all keyword-only: one given by
+    position, an unknown keyword, or a keyword of the wrong type (``keywords`` maps each name
+    to ``(value, check)``, where ``check`` is a type, or a predicate and a type name)."""
+    if args:
+        return TypeError(f"{fname}() takes 0 positional arguments but {len(args)} "
+                         f"{'was' if len(args) == 1 else 'were'} given")
+    if kwargs:
+        return TypeError(f"{fname}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    from ._ops._arguments import tp_name
+    for k, (value, check) in keywords.items():
+        if isinstance(check, type):
+            ok, type_name = value.__class__ is check, check.__name__
+        else:
+            ok, type_name = check[0](value), check[1]
+        if not ok:
+            return TypeError(f"{fname}(): argument '{k}' must be {type_name}, not {tp_name(value)}")
+    return None
+
+
+def _is_memory_format(v):
+    return v is None or type(v).__name__ == "memory_format"  # (ember's torch.memory_format)
+
+
+def _check_memory_format(fname, args, kwargs, memory_format):
+    """The checks of a method whose only argument is the keyword ``memory_format``."""
+    if args or kwargs or not _is_memory_format(memory_format):
+        raise _signature_error(fname, args, kwargs,
+                               {"memory_format": (memory_format, (_is_memory_format, "torch.memory_format"))})
+
+
+def _relayout(t, memory_format):
+    """Give ``t``, a new copy no one else holds, the layout ``memory_format`` asks for (the
+    copy keeps its source's layout, which is what preserve_format means)."""
+    if getattr(memory_format, "name", None) == "contiguous_format" and not t.is_contiguous():
+        t._data = np.ascontiguousarray(t._data)
+
+
+def _cast_quietly(t, dtype):
+    """``t`` converted to ``dtype`` as a new tensor. Values that do not fit (NaN to an integer,
+    1e6 to float16) convert as C casts do, without NumPy's RuntimeWarnings: PyTorch warns
+    about none of them."""
+    from ._ops.pointwise import _cast
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _cast(t, dtype)
+
+
+def _type_options(args, kwargs):
+    """Check ``Tensor.type``'s arguments after ``dtype``: ``non_blocking`` (by position or
+    name, or by its deprecated name ``async``) and the keyword ``memory_format``."""
+    if len(args) > 1:
+        raise TypeError(f"type() takes from 0 to 2 positional arguments but {len(args) + 1} were given")
+    from ._ops._arguments import tp_name
+    for k, v in kwargs.items():
+        if k not in ("non_blocking", "async", "memory_format") or args and k != "memory_format":
+            raise TypeError(f"type() got an unexpected keyword argument '{k}'")
+        if k == "memory_format":
+            if not _is_memory_format(v):
+                raise TypeError(f"type(): argument 'memory_format' must be torch.memory_format, not {tp_name(v)}")
+        elif v.__class__ is not bool:
+            raise TypeError(f"type(): argument '{k}' must be bool, not {tp_name(v)}")
+        if k == "async":
+            import warnings
+            warnings.warn("This overload of type is deprecated:\n\ttype(object dtype = None, bool async = False, *, "
+                          "torch.memory_format memory_format = None)\nConsider using one of the following signatures "
+                          "instead:\n\ttype(object dtype = None, bool non_blocking = False, *, torch.memory_format "
+                          "memory_format = None)", UserWarning, stacklevel=3)
+    if args and args[0].__class__ is not bool:
+        raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not {tp_name(args[0])}")
+
+
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
+_LEAF_ONLY = "you can only change requires_grad flags of leaf variables."
+_USE_DETACH = (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
+               "var_no_grad = var.detach().")
+
+
+def _root(arr):
+    """The array that owns the memory ``arr`` views (PyTorch's storage)."""
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _deepcopy_array(arr, memo):
+    """A copy of ``arr`` for ``copy.deepcopy``. As in PyTorch, which deep-copies a tensor's
+    storage once per ``deepcopy`` call, the whole memory ``arr`` views is copied once (so
+    views copied together stay views of one memory) and the copy keeps ``arr``'s offset and
+    strides."""
+    root = _root(arr)
+    # the root as a C-ordered array over its memory, as the buffer of the new views
+    flat = root if root.flags.c_contiguous else root.T if root.flags.f_contiguous else None
+    if flat is None:  # (memory NumPy does not own as one block: copy just this tensor)
+        return arr.copy(order="K")
+    key = ("ember.storage", id(root))
+    new_root = memo.get(key)
+    if new_root is None:
+        new_root = memo[key] = flat.copy()
+        memo.setdefault(id(memo), []).append(root)  # (keep root alive, so that its id stays unique)
+    offset = arr.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(arr.shape, arr.dtype, buffer=new_root, offset=offset, strides=arr.strides)
+
+
+def _requires_grad_arg(args, kwargs):
+    """The argument of ``requires_grad_(requires_grad=True)``, with PyTorch's errors."""
+    if not kwargs and len(args) == 1 and args[0].__class__ is bool:  # the usual call
+        return args[0]
+    if len(args) > 1:
+        raise TypeError(f"requires_grad_() takes from 0 to 1 positional arguments but {len(args)} were given")
+    for k in kwargs:
+        if k != "requires_grad":
+            raise TypeError(f"requires_grad_() got an unexpected keyword argument '{k}'")
+        if args:
+            raise TypeError("requires_grad_() got multiple values for argument 'requires_grad'")
+    if args:
+        value, where = args[0], " (position 1)"
+    else:
+        value, where = kwargs.get("requires_grad", True), ""
+    if value.__class__ is not bool:
+        from ._ops._arguments import tp_name
+        raise TypeError(f"requires_grad_(): argument 'requires_grad'{where} must be bool, not {tp_name(value)}")
+    return value

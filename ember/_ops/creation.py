@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from .._device import check_available
+from .._device import check_available, device as _device_cls
 from .._tensor import Tensor, _shape_arg, _LEGACY_NAMES
 from ._arguments import (dtype_arg, int_list, invalid_combination, is_int, one_int, size_args, too_many_positional,
                          tp_name)
@@ -23,6 +23,27 @@ def _finish(arr, requires_grad):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t._requires_grad = True
     return t
+
+
+def _check_device(fname, device, pin_memory=False):
+    """A factory's ``device=`` and ``pin_memory=`` arguments, with PyTorch's errors: the
+    device must be a device, a string or an index; it must have a backend here; and no memory
+    can be pinned without an accelerator."""
+    if device is not None and not isinstance(device, (str, _device_cls)) and \
+            not (isinstance(device, int) and not isinstance(device, bool)):
+        raise TypeError(f"{fname}(): argument 'device' must be torch.device, not {tp_name(device)}")
+    check_available(device)
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator "
+                           "is available on this system.")
+
+
+def _check_fill(value, np_dtype, name=None):
+    """``check_scalar``, plus PyTorch's rule that a float below zero overflows an unsigned
+    type (only an int may wrap around: -1 -> 255, -1.0 -> error)."""
+    if np_dtype.kind == "u" and isinstance(value, float) and value < 0:
+        raise RuntimeError(f"value cannot be converted to type {name or np_dtype.name + '_t'} without overflow")
+    return check_scalar(value, np_dtype, name)
 
 
 def _np_dtype(fname, dtype, default=None):
@@ -47,15 +68,18 @@ def _infer_np_dtype(arr):
     raise TypeError(f"Could not infer dtype of {arr.dtype if k != 'O' else type(arr.flat[0]).__name__}")
 
 
+# PyTorch's advice when a tensor is built from a tensor
+_COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                   "sourceTensor.detach().clone().requires_grad_(True), rather than {}(sourceTensor).")
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays, tensors)."""
-    check_available(device)
+    _check_device("tensor", device, pin_memory)
     if dtype is not None:
         dtype = dtype_arg("tensor", dtype)
     if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
-                      "or sourceTensor.detach().clone().requires_grad_(True), rather than "
-                      "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+        warnings.warn(_COPY_CONSTRUCT.format("torch.tensor"), UserWarning, stacklevel=2)
         arr = data._data.copy() if dtype is None else data._data.astype(dtype.np)
         return _finish(arr, requires_grad)
     if isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype, as an array does
@@ -76,6 +100,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         # overflow to inf, unlike fill_); NaN fails, and min and max bound the rest
         for v in (np.nan,) if np.isnan(arr).any() else (arr.min(), arr.max()):
             check_scalar(v.item() if isinstance(v, np.generic) else v, target, target.name)
+        if target.kind == "u" and arr.dtype.kind == "f" and arr.min() < 0:
+            # a negative float overflows an unsigned type (a negative int wraps around)
+            for v in _leaves(data):
+                _check_fill(v, target, target.name)
     return _finish(arr.astype(target, copy=arr.dtype != target), requires_grad)
 
 
@@ -282,7 +310,7 @@ def _factory(fname, fill, size, kwargs, dtype, device, requires_grad, out=None, 
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
     d = _np_dtype(fname, dtype, None if out is None else out._data.dtype)
-    check_available(device)
+    _check_device(fname, device, pin_memory)
     return _to_out(_finish(fill(shape, d), requires_grad), out)
 
 
@@ -346,7 +374,8 @@ def full(*args, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     _check_keywords("full", out, layout, pin_memory, requires_grad)
     if dtype is None and out is not None:
         dtype = out.dtype
-    return _to_out(_full("full", shape, fill_value, dtype or _fill_dtype(fill_value), device, requires_grad), out)
+    return _to_out(_full("full", shape, fill_value, dtype or _fill_dtype(fill_value), device, requires_grad,
+                         pin_memory), out)
 
 
 def _full_args(fname, args, kwargs):
@@ -375,41 +404,44 @@ def _full_args(fname, args, kwargs):
     return values
 
 
-def _full(fname, size, fill_value, dtype, device, requires_grad):
+def _full(fname, size, fill_value, dtype, device, requires_grad, pin_memory=False):
     shape = int_list(fname, "size", size, 1)
     for s in shape:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
     d = _np_dtype(fname, dtype)
-    check_available(device)
-    return _finish(np.full(shape, check_scalar(fill_value, d), d), requires_grad)
+    _check_device(fname, device, pin_memory)
+    return _finish(np.full(shape, _check_fill(fill_value, d), d), requires_grad)
 
 
-def _like(fname, fill, input, dtype, requires_grad, device):
+def _like(fname, fill, input, dtype, requires_grad, device, pin_memory=False):
     if not isinstance(input, Tensor):
         raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
     d = _np_dtype(fname, dtype, input._data.dtype)
-    check_available(device)
+    _check_device(fname, device, pin_memory)
     return _finish(fill(input._data.shape, d), requires_grad)
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like("zeros_like", np.zeros, input, dtype, requires_grad, device)
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+               pin_memory=False):
+    return _like("zeros_like", np.zeros, input, dtype, requires_grad, device, pin_memory)
 
 
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like("ones_like", np.ones, input, dtype, requires_grad, device)
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+              pin_memory=False):
+    return _like("ones_like", np.ones, input, dtype, requires_grad, device, pin_memory)
 
 
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like("empty_like", np.zeros, input, dtype, requires_grad, device)
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+               pin_memory=False):
+    return _like("empty_like", np.zeros, input, dtype, requires_grad, device, pin_memory)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     fill_value = _fill_number("full_like", fill_value, 2)
-    return _like("full_like", lambda s, d: np.full(s, check_scalar(fill_value, d), d), input, dtype, requires_grad,
-                 device)
+    return _like("full_like", lambda s, d: np.full(s, _check_fill(fill_value, d), d), input, dtype, requires_grad,
+                 device, pin_memory)
 
 
 _ARANGE_SIGNATURES = tuple(sig + "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
@@ -581,33 +613,49 @@ def eye(n, m=_UNSET, *, out=None, dtype=None, layout=None, device=None, requires
 
 
 # --- the Tensor.new_* family ---------------------------------------------------------------------
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_tensor(self, *args, dtype=None, device=None, requires_grad=False, **kwargs):
     """A tensor holding a copy of ``data``, of ``self``'s dtype unless ``dtype`` is given."""
+    # (PyTorch's parser words these errors its own way, and takes neither layout nor pin_memory)
+    for k in kwargs:
+        if k != "data" or args:
+            raise TypeError(f"new_tensor() got an unexpected keyword argument '{k}'")
+    if len(args) > 1:
+        raise TypeError(f"new_tensor() takes 1 positional argument but {len(args)} were given")
+    if not args and not kwargs:
+        raise TypeError('new_tensor() missing 1 required positional arguments: "data"')
+    data = args[0] if args else kwargs["data"]
     dtype = self.dtype if dtype is None else dtype_arg("new_tensor", dtype)
+    _check_keywords("new_tensor", None, None, None, requires_grad)
+    _check_device("new_tensor", device)
     if isinstance(data, Tensor):
+        warnings.warn(_COPY_CONSTRUCT.format("tensor.new_tensor"), UserWarning, stacklevel=2)
         return _finish(data._data.astype(dtype.np), requires_grad)
-    return tensor(data, dtype=dtype, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
     """Zeros of the given shape, of ``self``'s dtype unless ``dtype`` is given."""
-    return _factory("new_zeros", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad)
+    return _factory("new_zeros", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad, None, layout,
+                    pin_memory)
 
 
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
     """Ones of the given shape, of ``self``'s dtype unless ``dtype`` is given."""
-    return _factory("new_ones", np.ones, size, kwargs, dtype or self.dtype, device, requires_grad)
+    return _factory("new_ones", np.ones, size, kwargs, dtype or self.dtype, device, requires_grad, None, layout,
+                    pin_memory)
 
 
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
     """An uninitialised tensor (zero-filled) of the given shape and ``self``'s dtype."""
-    return _factory("new_empty", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad)
+    return _factory("new_empty", np.zeros, size, kwargs, dtype or self.dtype, device, requires_grad, None, layout,
+                    pin_memory)
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_full(self, *args, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
     """``fill_value`` in the given shape (a tuple or list), of ``self``'s dtype unless given."""
-    fill_value = _fill_number("new_full", fill_value, 2)
-    return _full("new_full", size, fill_value, dtype or self.dtype, device, requires_grad)
+    size, fill_value = _full_args("new_full", args, kwargs)  # (with PyTorch's errors for missing ones)
+    _check_keywords("new_full", None, layout, pin_memory, requires_grad)
+    return _full("new_full", size, fill_value, dtype or self.dtype, device, requires_grad, pin_memory)
 
 
 # --- legacy typed constructors: torch.FloatTensor(2, 3), torch.LongTensor([1, 2]) -------------
