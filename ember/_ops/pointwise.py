@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import (binary_arrays, half_with_scalar, check_scalar, methods, tensor_operand, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
+from ._util import (binary_arrays, half_with_scalar, _HALF, check_scalar, methods, tensor_operand, apply_inplace, to_tensor, save_operands, saved_operands, needs_grad,
                     quick_float_op, _grad)
 
 
@@ -104,7 +104,7 @@ class Mul(Function):
     def forward(ctx, a, b):
         x, y = binary_arrays(a, b)
         save_operands(ctx, a, b)
-        r = half_with_scalar(np.multiply, x, b)
+        r = half_with_scalar(np.multiply, x, b) if x.__class__ is np.ndarray and x.dtype is _HALF else None
         return x * y if r is None else r
 
     @staticmethod
@@ -144,7 +144,7 @@ class Div(Function):
             x, y = binary_arrays(a, b)
         save_operands(ctx, a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = half_with_scalar(np.true_divide, x, b)
+            r = half_with_scalar(np.true_divide, x, b) if x.__class__ is np.ndarray and x.dtype is _HALF else None
             return x / y if r is None else r
 
     @staticmethod
@@ -177,6 +177,12 @@ class Neg(Function):
         return -grad,
 
 
+def _records(input):
+    """True when ``input`` alone makes the op record a graph (the usual case in training):
+    then the short road is not tried at all."""
+    return _grad[0] and input.__class__ is Tensor and input._requires_grad
+
+
 def _check_alpha(name, input, other, alpha):
     """``alpha`` as a Python number, after PyTorch's checks against the result type: no
     float alpha for integer results, bool alpha only for bool ones, no complex alpha."""
@@ -198,7 +204,7 @@ def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and type promotion."""
     if alpha.__class__ is not int or alpha != 1:
         alpha = _check_alpha("add", input, other, alpha)
-    if alpha == 1 and out is None:  # nothing to record: the short road (see quick_float_op)
+    if alpha == 1 and out is None and not _records(input):  # the short road (see quick_float_op)
         r = quick_float_op(np.add, input, other)
         if r is not None:
             return r
@@ -209,7 +215,7 @@ def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
     if alpha.__class__ is not int or alpha != 1:
         alpha = _check_alpha("sub", input, other, alpha)
-    if alpha == 1 and out is None:
+    if alpha == 1 and out is None and not _records(input):
         r = quick_float_op(np.subtract, input, other)
         if r is not None:
             return r
@@ -228,7 +234,7 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     """Elementwise product."""
-    if out is None:
+    if out is None and not _records(input):
         r = quick_float_op(np.multiply, input, other)
         if r is not None:
             return r
