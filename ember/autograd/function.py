@@ -339,15 +339,26 @@ class Function(metaclass=FunctionMeta):
         if not _grad[0]:  # inside backward or no_grad: nothing to record, nothing to switch
             ctx.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 16 else (False,) * len(args)
             return _wrap_plain(cls.forward(ctx, *args, **kwargs))
+        for a in args:
+            if (a.__class__ is Tensor or isinstance(a, Tensor)) and a._requires_grad:
+                break
+        else:  # no argument requires grad: nothing to record
+            n = len(args)
+            ctx.needs_input_grad = _NO_GRADS[n] if n < 16 else (False,) * n
+            _grad[0] = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                _grad[0] = True
+            return _wrap_plain(out)
         # one pass over the arguments: which need a gradient, and where each gradient goes
         # (edges are taken before forward runs: an in-place forward changes its input's grad_fn)
-        needs, edges, record, others, i = [], [], False, None, 0
+        needs, edges, others, i = [], [], None, 0
         for a in args:
             if a.__class__ is Tensor or isinstance(a, Tensor):
                 if a._requires_grad:
                     edges.append(grad_edge(a))
                     needs.append(True)
-                    record = True
                     i += 1
                     continue
             elif others is None:
@@ -358,13 +369,6 @@ class Function(metaclass=FunctionMeta):
             needs.append(False)
             i += 1
         _grad[0] = False
-        if not record:
-            ctx.needs_input_grad = _NO_GRADS[i] if i < 16 else (False,) * i
-            try:
-                out = cls.forward(ctx, *args, **kwargs)
-            finally:
-                _grad[0] = True
-            return _wrap_plain(out)
         ctx.needs_input_grad = tuple(needs)
         ctx._next = tuple(edges)
         if others is not None:
