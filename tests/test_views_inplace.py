@@ -145,3 +145,21 @@ def test_unbind_of_an_empty_dim_and_chunks_of_an_empty_tensor():
     e, t = both(run)
     assert e == t
     np.testing.assert_equal(e[0], 0)
+
+
+@pytest.mark.parametrize("case", [
+    lambda m: m.arange(12.).reshape(4, 3).requires_grad_().mul_(2),
+    lambda m: m.arange(12.).reshape(4, 3).requires_grad_()[0].mul_(2),
+    lambda m: m.ones(4, 3, requires_grad=True)[0].mul_(2),
+    lambda m: m.ones(4, 3, requires_grad=True).mul_(2),
+    lambda m: m.arange(12.).reshape(4, 3).requires_grad_()[0].__setitem__(0, 5.0),
+    lambda m: m.zeros(2, 3)[0].mul_(m.ones(3, requires_grad=True)),
+    lambda m: m.arange(6.).reshape(2, 3)[0].mul_(m.ones(3, requires_grad=True)),
+], ids=["leaf-made-from-a-view", "view-of-such-a-leaf", "view-of-a-leaf", "leaf", "setitem-on-such-a-leaf",
+        "view-modified-by-a-grad-operand", "view-of-a-plain-view"])
+def test_in_place_on_leaves_and_their_views(case):
+    """PyTorch refuses an in-place op that records a graph on a view that requires grad
+    whose base is a leaf, even when the leaf was itself made from a view; views of tensors
+    that require nothing may be modified by an operand that requires grad."""
+    e, t = both(lambda m: outcome(lambda: case(m) is None))
+    assert e == t

@@ -237,9 +237,13 @@ def apply_inplace(self, op, *args, **kwargs):
     """
     recording = needs_grad(self, *args)
     if recording:
-        if self._view is not None and self._view[1] is not None:
-            from .views import check_inplace
-            check_inplace(self)
+        if self._view is not None:
+            if self._view[1] is not None:
+                from .views import check_inplace
+                check_inplace(self)
+            if self._requires_grad and self._base.grad_fn is None:
+                from .indexing import VIEW_OF_LEAF
+                raise RuntimeError(VIEW_OF_LEAF)
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if self._base is not None:

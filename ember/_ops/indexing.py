@@ -741,12 +741,17 @@ def _geometry(view, base):
     return offset, v.shape, tuple(s // item for s in v.strides)
 
 
+VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
 def inplace_on_view(view, op, args, kwargs):
     """Record ``op_`` applied to a view: the base gets a new history (ScatterRegion of the old
     base and the op's result) and the view is re-derived from the base (TakeRegion)."""
     base = view._base
-    if base.grad_fn is None and base._requires_grad:  # the leaf would silently become a non-leaf
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if base.grad_fn is None and (base._requires_grad or view._requires_grad):
+        # the leaf would silently become a non-leaf (PyTorch asks only that the view requires
+        # grad and its base be a leaf: a leaf made from a view, reshape().requires_grad_(), too)
+        raise RuntimeError(VIEW_OF_LEAF)
     geom = _geometry(view, base)
     old = TakeRegion.apply(base, geom) if base._requires_grad else Tensor._make(view._data.copy())
     r = op(old, *args, **kwargs)
