@@ -3,12 +3,12 @@
 Importing this package attaches each family's methods to ``Tensor``; ``FUNCTIONS`` maps the
 names of the ``torch.*`` functions to their implementations, for ``ember/__init__.py``.
 """
-from . import (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-               pooling, padding, norm, embedding, ctc, activation, more_math, aliases)
+from . import (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, gather_scatter, masking,
+               linalg, loss, conv, pooling, padding, norm, embedding, ctc, activation, more_math, aliases, views)
 from . import spatial
 
-_FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, linalg, loss, conv,
-             pooling, padding, norm, embedding, ctc, activation, more_math, aliases, spatial)
+_FAMILIES = (creation, pointwise, rounding, reduction, comparison, sorting, shape, indexing, gather_scatter, masking,
+             linalg, loss, conv, pooling, padding, norm, embedding, ctc, activation, more_math, aliases, views, spatial)
 
 FUNCTIONS = {}
 for _m in _FAMILIES:

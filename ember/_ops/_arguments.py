@@ -356,3 +356,33 @@ def _parsed(signature):
     if o is None:
         o = _PARSED[signature] = Overload(signature)
     return o
+
+
+def tensor_args(*names):
+    """Decorator: the arguments ``names`` of an op must be tensors. PyTorch's TypeError counts
+    an argument's position from 1 in the function and from 0 after ``self`` in the method, so
+    the op gets a method form (``_method``, which ``methods`` attaches) of its own."""
+    def decorate(fn):
+        params = fn.__code__.co_varnames[:fn.__code__.co_argcount]
+        where = [(n, params.index(n)) for n in names]
+
+        def check(args, kwargs, shift):
+            for n, i in where:
+                given = i < len(args) or n in kwargs  # (one not given fails in the call itself)
+                v = args[i] if i < len(args) else kwargs.get(n)
+                if given and not isinstance(v, Tensor):
+                    raise TypeError(f"{fn.__name__}(): argument '{n}' (position {i + 1 - shift}) must be Tensor, "
+                                    f"not {tp_name(v)}")
+
+        def function(*args, **kwargs):
+            check(args, kwargs, 0)
+            return fn(*args, **kwargs)
+
+        def method(*args, **kwargs):
+            check(args, kwargs, 1)
+            return fn(*args, **kwargs)
+        for f in (function, method):
+            f.__name__, f.__qualname__, f.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        function._method = method
+        return function
+    return decorate

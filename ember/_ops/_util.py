@@ -242,12 +242,12 @@ def apply_inplace(self, op, *args, **kwargs):
                 from .views import check_inplace
                 check_inplace(self)
             if self._requires_grad and self._base.grad_fn is None:
-                from .indexing import VIEW_OF_LEAF
+                from .views import VIEW_OF_LEAF
                 raise RuntimeError(VIEW_OF_LEAF)
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if self._base is not None:
-            from .indexing import inplace_on_view
+            from .views import inplace_on_view
             return inplace_on_view(self, op, args, kwargs)
         old = Tensor._make(self._data.copy())
         old._requires_grad, old.grad_fn, old._output_nr = self._requires_grad, self.grad_fn, self._output_nr

@@ -18,7 +18,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import _state as _grad
 from ._util import apply_inplace, methods
-from .indexing import where
+from .masking import where
 from .pointwise import _erf, relu_
 
 _SQRT1_2 = 1 / math.sqrt(2)

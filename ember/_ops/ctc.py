@@ -266,7 +266,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     ``reduction`` is 'none', 'mean' (each loss divided by its target length, at least 1,
     then averaged over the batch), 'sum', or the int code ``torch.ctc_loss`` takes.
     ``zero_infinity`` replaces the infinite loss of an impossible alignment by zero."""
-    from .indexing import where
+    from .masking import where
     if isinstance(reduction, (int, np.integer)) and not isinstance(reduction, bool):
         reduction = _REDUCTION_ENUM[reduction]
     args = (log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)

@@ -19,7 +19,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import methods, apply_inplace, binary_arrays, normalize_dim, tensor_operand
-from . import pointwise as pw, shape, indexing, creation, sorting
+from . import pointwise as pw, shape, indexing, gather_scatter, masking, creation, sorting
 from .reduction import out_tuple, return_type
 from .aliases import _inplace
 
@@ -227,8 +227,8 @@ class I1(_UnaryForward, Function):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         zero = x == 0
-        safe = indexing.where(zero, 1.0, x)  # keeps the unused branch finite at 0, for double backward
-        return grad * indexing.where(zero, 0.5, I0.apply(x) - I1.apply(safe) / safe)
+        safe = masking.where(zero, 1.0, x)  # keeps the unused branch finite at 0, for double backward
+        return grad * masking.where(zero, 0.5, I0.apply(x) - I1.apply(safe) / safe)
 
 
 class Sinc(_UnaryForward, Function):
@@ -242,8 +242,8 @@ class Sinc(_UnaryForward, Function):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         zero = x == 0
-        safe = indexing.where(zero, 1.0, x)  # keeps the unused branch finite at 0, for double backward
-        return grad * indexing.where(zero, 0.0, (pw.cos(math.pi * safe) - Sinc.apply(safe)) / safe)
+        safe = masking.where(zero, 1.0, x)  # keeps the unused branch finite at 0, for double backward
+        return grad * masking.where(zero, 0.0, (pw.cos(math.pi * safe) - Sinc.apply(safe)) / safe)
 
 
 def lgamma(input, *, out=None):
@@ -575,7 +575,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
                                f"{r.size} and input.size({d}) = {n}")
         if r.size and r.min() < 0:
             raise RuntimeError("repeats can not be negative")
-        return indexing.index_select(input, d, Tensor._make(np.repeat(np.arange(n, dtype=np.int64), r)))
+        return gather_scatter.index_select(input, d, Tensor._make(np.repeat(np.arange(n, dtype=np.int64), r)))
     k = int(repeats)
     if k < 0:
         raise RuntimeError("repeats can not be negative")
@@ -854,8 +854,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
         hi = lo
     elif interpolation == "higher":
         lo = hi
-    below = indexing.gather(srt, -1, Tensor._make(lo.astype(np.int64)))
-    above = indexing.gather(srt, -1, Tensor._make(hi.astype(np.int64)))
+    below = gather_scatter.gather(srt, -1, Tensor._make(lo.astype(np.int64)))
+    above = gather_scatter.gather(srt, -1, Tensor._make(hi.astype(np.int64)))
     weight = 0.5 if interpolation == "midpoint" else (ranks - lo).astype(x.dtype)
     out = pw.lerp(below, above, weight if isinstance(weight, float) else Tensor._make(weight))
     # out is (..., Q); PyTorch puts the quantiles first and drops them for a scalar q
@@ -913,7 +913,7 @@ class ScatterReduce(Function):
         target, idx, val = out, index._data, src._data
         if out.ndim == 0 or idx.ndim == 0:  # PyTorch treats 0-d and 1-d alike
             target, idx, val = out.reshape(-1), idx.reshape(-1), val.reshape(-1)
-        full = indexing._full_index(idx, dim)
+        full = gather_scatter._full_index(idx, dim)
         val = val[tuple(slice(0, s) for s in idx.shape)]
         if not include_self:
             target[full] = _identity(reduce, out.dtype)
@@ -937,27 +937,27 @@ class ScatterReduce(Function):
         part = src[tuple(slice(0, s) for s in index._data.shape)] if src._data.ndim else src
         if reduce in ("sum", "mean"):
             gx = g if reduce == "sum" else g / Tensor._make(count.astype(g._data.dtype))
-            gsrc = indexing.gather(gx, dim, index)
+            gsrc = gather_scatter.gather(gx, dim, index)
         elif reduce == "prod":
-            x1 = indexing.where(x == 0, 1.0, x)
+            x1 = masking.where(x == 0, 1.0, x)
             gx = g * ScatterReduce.apply(x1, dim, index, src, "prod", include_self) / x1
             zero = (part == 0).to(g.dtype)
-            zeros_there = indexing.gather(indexing.scatter_add(creation.zeros_like(x), dim, index, zero), dim, index)
+            zeros_there = gather_scatter.gather(gather_scatter.scatter_add(creation.zeros_like(x), dim, index, zero), dim, index)
             single = (zero == 1) & (zeros_there == 1)
-            src1 = indexing.where(single, 1.0, part)
+            src1 = masking.where(single, 1.0, part)
             others = ScatterReduce.apply(x, dim, index, src1, "prod", include_self)
-            gsrc = indexing.where(single, indexing.gather(g * others, dim, index),
-                                  indexing.gather(g * out, dim, index) / indexing.where(zero == 1, 1.0, part))
+            gsrc = masking.where(single, gather_scatter.gather(g * others, dim, index),
+                                  gather_scatter.gather(g * out, dim, index) / masking.where(zero == 1, 1.0, part))
         else:
             x_share = (x == out).to(g.dtype)
             if not include_self:
-                x_share = indexing.scatter(x_share, dim, index, 0.0)
-            src_share = (part == indexing.gather(out, dim, index)).to(g.dtype)
-            per_value = g / (x_share + indexing.scatter_add(creation.zeros_like(g), dim, index, src_share))
+                x_share = gather_scatter.scatter(x_share, dim, index, 0.0)
+            src_share = (part == gather_scatter.gather(out, dim, index)).to(g.dtype)
+            per_value = g / (x_share + gather_scatter.scatter_add(creation.zeros_like(g), dim, index, src_share))
             gx = x_share * per_value
-            gsrc = src_share * indexing.gather(per_value, dim, index)
+            gsrc = src_share * gather_scatter.gather(per_value, dim, index)
         if not include_self and reduce != "amax" and reduce != "amin":
-            gx = indexing.scatter(gx, dim, index, 0.0)
+            gx = gather_scatter.scatter(gx, dim, index, 0.0)
         if gsrc._data.shape != src._data.shape:  # src longer than index: the rest got no say
             gsrc = indexing.IndexPutZeros.apply(gsrc, src._data.shape,
                                                 tuple(slice(0, s) for s in index._data.shape), False)
@@ -974,11 +974,11 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``input`` along ``dim`` at ``index``: ``reduce`` is one of
     sum, prod, mean, amax, amin; ``include_self`` says whether input's values take part."""
     _check_reduce(reduce, ("sum", "prod", "mean", "amax", "amin"), "scatter_reduce")
-    indexing._index_array(index, "scatter_reduce")
+    gather_scatter._index_array(index, "scatter_reduce")
     d = normalize_dim(dim, input._data.ndim)
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    indexing._check_gather(input, d, index, "scatter_reduce")
+    gather_scatter._check_gather(input, d, index, "scatter_reduce")
     return ScatterReduce.apply(input, d, index, src, reduce, include_self)
 
 
@@ -1032,9 +1032,9 @@ class MaskedScatter(Function):
     def backward(ctx, g):
         m, sshape, k = ctx.meta
         mask = Tensor._make(np.ascontiguousarray(m))
-        picked = indexing.masked_select(g, mask)
+        picked = masking.masked_select(g, mask)
         rest = creation.zeros(math.prod(sshape) - k, dtype=g.dtype)
-        return indexing.masked_fill(g, mask, 0.0), None, shape.reshape(shape.cat([picked, rest]), sshape)
+        return masking.masked_fill(g, mask, 0.0), None, shape.reshape(shape.cat([picked, rest]), sshape)
 
 
 def masked_scatter(input, mask, source):
@@ -1072,7 +1072,7 @@ class Put(Function):
     def backward(ctx, g):
         index, sshape, accumulate = ctx.meta
         gx = g if accumulate else Put.apply(g, index, creation.zeros(sshape, dtype=g.dtype), False)
-        return gx, None, shape.reshape(indexing.take(g, index), sshape), None
+        return gx, None, shape.reshape(gather_scatter.take(g, index), sshape), None
 
 
 def put(input, index, source, accumulate=False):
@@ -1103,7 +1103,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
         raise RuntimeError("all dimensions of input must be of equal length")
     mask = np.zeros(a.shape, bool)
     np.fill_diagonal(mask, True, wrap=wrap)
-    return indexing.masked_fill_(self, Tensor._make(mask), fill_value)
+    return masking.masked_fill_(self, Tensor._make(mask), fill_value)
 
 
 # --- in-place variants --------------------------------------------------------------------------

@@ -415,7 +415,7 @@ class Relu(Function):
             if total != total:
                 out[~mask] = 0
             return out,
-        from .indexing import where
+        from .masking import where
         return where(y > 0, grad, 0.0)
 
 
@@ -869,7 +869,7 @@ class PowTensor(Function):
 
 
 def _safe_log(x):
-    from .indexing import where as _where
+    from .masking import where as _where
     return _where(x == 0, x * 0, x.abs().log())
 
 
@@ -1152,7 +1152,7 @@ def logit(input, eps=None):
 
 def xlogy(input, other):
     """x log y, defined as 0 where x == 0 (even if y == 0)."""
-    from .indexing import where as _where
+    from .masking import where as _where
     if not isinstance(input, Tensor):
         input = to_tensor(input)
     if not isinstance(other, Tensor):
@@ -1204,7 +1204,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     a = input._data
     if a.dtype.kind != "f":
         return input.clone()
-    from .indexing import where as _where
+    from .masking import where as _where
     info = np.finfo(a.dtype)
     out = _where(input.isnan(), Tensor._make(np.asarray(nan, a.dtype)), input)
     out = _where(out == np.inf, Tensor._make(np.asarray(info.max if posinf is None else posinf, a.dtype)), out)

@@ -27,7 +27,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ._arguments import int_list, invalid_combination, is_int, one_int, plausible, too_many_positional, tp_name
 from ._util import methods, normalize_dim, normalize_dims, apply_inplace, tensor_operand, _grad
-from .indexing import ScatterAddZeros
+from .gather_scatter import ScatterAddZeros
 from .pointwise import _out
 
 

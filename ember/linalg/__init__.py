@@ -127,7 +127,7 @@ def matrix_power(A, n, *, out=None):
         if not A.requires_grad:
             return _out(_const(eye.copy()), out)
         # the identity, still connected to A (with a zero gradient) as PyTorch's result is
-        from .._ops.indexing import where
+        from .._ops.masking import where
         return _out(where(_const(np.ones(A._data.shape, bool)), _const(eye.copy()), A), out)
     if n < 0:
         A = inv(A)
