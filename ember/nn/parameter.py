@@ -50,6 +50,9 @@ class Buffer(Tensor):
         if data is None:
             from .._ops.creation import empty
             data = empty(0)
+        if not isinstance(data, Tensor):
+            data.detach()  # PyTorch's first step: anything else fails with this AttributeError
+            raise TypeError(f"Buffer data must be a Tensor, got {type(data).__name__}")
         b = Tensor.__new__(cls)
         b._data, b._grad, b._grad_fn, b._view, b._output_nr = data._data, None, None, None, 0
         b._vc, b._base, b._meta, b._requires_grad = data._vc, None, None, data._requires_grad

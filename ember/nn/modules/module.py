@@ -1,6 +1,6 @@
 """``nn.Module``: the base class of every layer and model.
 
-A module keeps three ordered dicts — ``_parameters``, ``_buffers`` and ``_modules`` — and
+A module keeps three dicts (insertion-ordered) — ``_parameters``, ``_buffers`` and ``_modules`` — and
 ``__setattr__`` files each assigned value into the right one (a ``Parameter`` into the first,
 a ``Module`` into the last), which is how ``model.parameters()`` finds every weight of every
 submodule without the user listing them. Everything else (``state_dict``, ``to``, ``train``,
@@ -8,11 +8,15 @@ submodule without the user listing them. Everything else (``state_dict``, ``to``
 """
 import itertools
 import types
+import warnings
 import weakref
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from ..._tensor import Tensor
 from ...autograd.function import _RemovableHandle
+from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, Buffer
 
 
@@ -25,6 +29,24 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
     __str__ = __repr__
+
+
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
+class _WrappedHook:
+    """A load-state-dict pre-hook called with its module first (``with_module=True``); the
+    module is held weakly so the hook does not keep it alive."""
+
+    def __init__(self, hook, module):
+        self.hook = hook
+        self.module = weakref.ref(module)
+
+    def __call__(self, *args, **kwargs):
+        module = self.module()
+        if module is None:
+            raise RuntimeError("You are trying to call the hook of a dead Module!")
+        return self.hook(module, *args, **kwargs)
 
 
 def _addindent(text, spaces):
@@ -45,6 +67,9 @@ class Module:
     training: bool
     _version = 1
     call_super_init = False
+    dump_patches = False
+    # the type variable PyTorch's state_dict annotations use (a public class attribute there)
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])
 
     def __init__(self, *args, **kwargs):
         if args or kwargs:
@@ -54,10 +79,11 @@ class Module:
                             f"'{next(iter(kwargs))}'")
         d = self.__dict__
         d["training"] = True
-        d["_parameters"] = OrderedDict()
-        d["_buffers"] = OrderedDict()
+        # plain dicts, as in PyTorch 2 (so ModuleDict.keys() is a dict_keys)
+        d["_parameters"] = {}
+        d["_buffers"] = {}
         d["_non_persistent_buffers_set"] = set()
-        d["_modules"] = OrderedDict()
+        d["_modules"] = {}
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = set()
         d["_forward_hooks"] = OrderedDict()
@@ -65,7 +91,9 @@ class Module:
         d["_backward_hooks"] = OrderedDict()
         d["_backward_pre_hooks"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
+        d["_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_pre_hooks"] = OrderedDict()
+        d["_load_state_dict_post_hooks"] = OrderedDict()
 
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -125,21 +153,34 @@ class Module:
             object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
-        d = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
-            if name in d.get(store, ()):
-                del d[store][name]
-                d["_non_persistent_buffers_set"].discard(name)
-                return
-        object.__delattr__(self, name)
+        # the stores are read as attributes, so before __init__ this raises PyTorch's
+        # "no attribute '_parameters'"
+        if name in self._parameters:
+            del self._parameters[name]
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent_buffers_set.discard(name)
+        elif name in self._modules:
+            del self._modules[name]
+        else:
+            object.__delattr__(self, name)
 
     def __dir__(self):
-        keys = list(object.__dir__(self))
-        keys += list(self._parameters) + list(self._modules) + list(self._buffers)
-        return sorted(k for k in set(keys) if not k[0].isdigit())
+        # PyTorch's list: the class's names, the instance's, then the registered ones
+        keys = dir(self.__class__) + list(self.__dict__) + list(self._parameters) + list(self._modules) \
+            + list(self._buffers)
+        return sorted(k for k in keys if not k[0].isdigit())
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        # modules pickled before a store existed get it empty, as PyTorch does for old checkpoints
+        for name in ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks",
+                     "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
+                     "_load_state_dict_post_hooks"):
+            self.__dict__.setdefault(name, OrderedDict())
+        for name in ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs",
+                     "_non_persistent_buffers_set"):
+            self.__dict__.setdefault(name, set())
 
     # --- registration ----------------------------------------------------------------------------
     def register_parameter(self, name, param):
@@ -199,6 +240,34 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target, module, strict=False):
+        """Replace (or, unless ``strict``, add) the submodule at dotted path ``target``."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError("`module` is not an nn.Module, found " + _type_str(module))
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]) and not isinstance(getattr(parent, atoms[-1]), Module):
+            raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
+
+    def get_extra_state(self):
+        """Override (with ``set_extra_state``) to save non-tensor state under ``_extra_state``."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+            "to report this bug.")
+
+    def set_extra_state(self, state):
+        """Override (with ``get_extra_state``) to restore what ``get_extra_state`` saved."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+            "to report this bug.")
+
     def _owner_and_name(self, target, kind):
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -224,9 +293,10 @@ class Module:
         """Every module of the tree (this one first) with its dotted name."""
         if memo is None:
             memo = set()
+        # a module already in ``memo`` is skipped even with remove_duplicate=False (PyTorch)
+        if self in memo:
+            return
         if remove_duplicate:
-            if self in memo:
-                return
             memo.add(self)
         yield prefix, self
         for name, module in self._modules.items():
@@ -234,8 +304,8 @@ class Module:
                 continue
             yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
-    def modules(self):
-        for _, m in self.named_modules():
+    def modules(self, remove_duplicate=True):
+        for _, m in self.named_modules(remove_duplicate=remove_duplicate):
             yield m
 
     def named_children(self):
@@ -318,10 +388,11 @@ class Module:
         fn(self)
         return self
 
-    def _apply(self, fn):
+    def _apply(self, fn, recurse=True):
         """Replace every parameter's and buffer's data by ``fn(tensor)`` (used by ``to``)."""
-        for m in self.children():
-            m._apply(fn)
+        if recurse:
+            for m in self.children():
+                m._apply(fn)
         for key, p in self._parameters.items():
             if p is None:
                 continue
@@ -356,9 +427,26 @@ class Module:
     def cpu(self):
         return self
 
+    # Each tensor is moved in turn, so a module without tensors comes back unchanged and one
+    # with tensors raises the tensor's error for a missing backend, as in PyTorch.
     def cuda(self, device=None):
-        from ..._device import check_available
-        check_available("cuda")
+        return self._apply(lambda t: t.cuda(device))
+
+    def _to_backend(self, kind, device):
+        if device is None:
+            device = kind
+        elif isinstance(device, int):
+            device = f"{kind}:{device}"
+        return self._apply(lambda t: t.to(device))
+
+    def ipu(self, device=None):
+        return self._to_backend("ipu", device)
+
+    def xpu(self, device=None):
+        return self._to_backend("xpu", device)
+
+    def mtia(self, device=None):
+        return self._to_backend("mtia", device)
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
@@ -372,8 +460,20 @@ class Module:
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
+    def to_empty(self, *, device, recurse=True):
+        """Give every parameter and buffer fresh uninitialised memory on ``device``."""
+        from ..._ops.creation import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
     def share_memory(self):
         return self
+
+    def compile(self, *args, **kwargs):
+        """Compile in place: ember has no compiler, so the module keeps running eagerly."""
+        return None
 
     # --- calling ---------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -442,6 +542,41 @@ class Module:
                                   "register_full_backward_hook")
 
     # --- state dict ----------------------------------------------------------------------------
+    def _register_state_dict_hook(self, hook):
+        """The old post-hook ``hook(module, state_dict, prefix, local_metadata)``: a returned
+        dict replaces the state dict (respected at the root only)."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
+        return self._register_hook(self._state_dict_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata)`` runs after this module's entries
+        are saved; it may edit the dict in place and must return None."""
+        # PyTorch marks the function itself to tell it from the old hooks that may return a dict
+        hook._from_public_api = True
+        return self._register_hook(self._state_dict_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook):
+        """``hook(module, prefix, keep_vars)`` runs before this module's entries are saved."""
+        return self._register_hook(self._state_dict_pre_hooks, hook)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """``hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` runs before this module loads (with the module first if ``with_module``)."""
+        return self._register_hook(self._load_state_dict_pre_hooks,
+                                   _WrappedHook(hook, self) if with_module else hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` runs before this module loads its entries."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """``hook(module, incompatible_keys)`` runs after this module and its children load; it
+        may edit ``incompatible_keys``' lists in place (which ``strict`` then sees)."""
+        return self._register_hook(self._load_state_dict_post_hooks, hook)
+
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         for name, p in self._parameters.items():
             if p is not None:
@@ -449,38 +584,58 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        # only a class that defines get_extra_state saves an ``_extra_state`` entry
+        if getattr(self.__class__, "get_extra_state", Module.get_extra_state) is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """Every parameter and persistent buffer by dotted name, in an OrderedDict whose
         ``_metadata`` records each module's version (PyTorch's layout)."""
         if args:
-            destination = args[0] if len(args) > 0 else destination
-            prefix = args[1] if len(args) > 1 else prefix
-            keep_vars = args[2] if len(args) > 2 else keep_vars
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
+                prefix = args[1]
+            if len(args) > 2 and keep_vars is False:
+                keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
+        local_metadata = dict(version=self._version)
         if hasattr(destination, "_metadata"):
-            destination._metadata[prefix[:-1]] = {"version": self._version}
+            destination._metadata[prefix[:-1]] = local_metadata
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            r = hook(self, destination, prefix, {})
-            if r is not None:
-                destination = r
+            result = hook(self, destination, prefix, local_metadata)
+            if not getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    destination = result
+            elif result is not None:
+                raise RuntimeError("state_dict post-hook must return None")
         return destination
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs, assign=False):
+                              unexpected_keys, error_msgs):
+        """Load this module's own entries (not its children's); PyTorch's signature, so that
+        subclasses overriding it keep working. ``assign`` arrives in ``local_metadata``."""
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         persistent_buffers = {k: v for k, v in self._buffers.items()
                               if k not in self._non_persistent_buffers_set}
-        local = itertools.chain(self._parameters.items(), persistent_buffers.items())
-        for name, param in local:
+        # an entry registered as None is not loaded: its key counts as unexpected, as in PyTorch
+        local_state = {k: v for k, v in itertools.chain(self._parameters.items(), persistent_buffers.items())
+                       if v is not None}
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        for name, param in local_state.items():
             key = prefix + name
-            if param is None:
-                continue
             if key not in state_dict:
                 if strict:
                     missing_keys.append(key)
@@ -490,26 +645,42 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                                   f"Tensor-like object from checkpoint but received {type(value)}")
                 continue
+            # checkpoints of PyTorch 0.3 stored scalars as 1-element vectors
+            if param.dim() == 0 and value.dim() == 1 and value.shape[0] == 1:
+                value = value[0]
             if value.shape != param.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
                                   f"checkpoint, the shape in current model is {param.shape}.")
                 continue
-            if assign:
-                if isinstance(param, Parameter):
-                    new = value if isinstance(value, Parameter) else Parameter(value, param.requires_grad)
-                    self._parameters[name] = new
-                else:
-                    self._buffers[name] = value
-            else:
-                import numpy as np
-                np.copyto(param._data, value._data, casting="unsafe")
-                param._vc[0] += 1
+            try:
+                with no_grad():
+                    if assign:
+                        if isinstance(param, Parameter):
+                            if not isinstance(value, Parameter):
+                                value = Parameter(value, requires_grad=param.requires_grad)
+                            else:
+                                value.requires_grad_(param.requires_grad)
+                        setattr(self, name, value)
+                    else:
+                        param.copy_(value)
+            except Exception as ex:
+                error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
+                                  f"{param.size()} and whose dimensions in the checkpoint are {value.size()}, "
+                                  f"an exception occurred : {ex.args}.")
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if getattr(self.__class__, "set_extra_state", Module.set_extra_state) is not Module.set_extra_state:
+            if extra_key in state_dict:
+                self.set_extra_state(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
         if strict:
             for key in state_dict:
-                if key.startswith(prefix) and key != prefix + "_extra_state":
-                    rest = key[len(prefix):].split(".", 1)[0]
-                    if rest not in self._modules and rest not in self._parameters and \
-                            rest not in persistent_buffers:
+                if key.startswith(prefix) and key != extra_key:
+                    parts = key[len(prefix):].split(".", 1)
+                    # a dotted rest must name a child; a bare one a (non-None) tensor of this module
+                    if (parts[0] not in self._modules) if len(parts) > 1 else (parts[0] not in local_state):
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
@@ -517,23 +688,34 @@ class Module:
 
         Returns ``(missing_keys, unexpected_keys)``; with ``strict`` any mismatch raises
         PyTorch's RuntimeError listing them."""
-        if not hasattr(state_dict, "keys"):
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
+        # a copy, which the pre-hooks and _load_from_state_dict may edit
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
 
-        def load(module, prefix=""):
+        def load(module, local_state_dict, prefix=""):
             local_meta = {} if metadata is None else metadata.get(prefix[:-1], {})
-            for hook in module._load_state_dict_pre_hooks.values():
-                hook(state_dict, prefix, local_meta, strict, missing, unexpected, errors)
-            module._load_from_state_dict(state_dict, prefix, local_meta, True, missing, unexpected, errors,
-                                         assign)
+            if assign:
+                local_meta["assign_to_params_buffers"] = assign
+            module._load_from_state_dict(local_state_dict, prefix, local_meta, True, missing, unexpected, errors)
             for name, child in module._modules.items():
                 if child is not None:
-                    load(child, prefix + name + ".")
+                    # each child sees only its own entries, as in PyTorch
+                    child_prefix = prefix + name + "."
+                    load(child, {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)},
+                         child_prefix)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return "
+                        "new values, if incompatible_keys need to be modified, it should be done inplace.")
 
-        load(self)
+        load(self, state_dict)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected)
@@ -598,6 +780,13 @@ def _typename(obj):
     if module in ("", "builtins"):
         return qualname
     return f"{module.replace('ember', 'torch', 1) if module.startswith('ember') else module}.{qualname}"
+
+
+def _type_str(obj):
+    """``str(type(obj))`` with ember's package spelled ``torch``, for messages that PyTorch
+    formats with the class (``<class 'torch.nn.modules.container.Sequential'>``)."""
+    text = str(type(obj))
+    return text.replace("<class 'ember.", "<class 'torch.", 1)
 
 
 def _plain(t):
