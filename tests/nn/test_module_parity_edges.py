@@ -425,3 +425,18 @@ def test_deepcopy_of_module_with_hooks_keeps_dict_stores():
         lin2 = copy.deepcopy(lin)
         return len(lin2._state_dict_pre_hooks), type(lin2._parameters).__name__, list(lin2.state_dict())
     same(fn)
+
+
+def test_batch_norm_checkpoints_without_num_batches_tracked():
+    """A state dict older than BatchNorm's version 2 has no num_batches_tracked: PyTorch keeps
+    the layer's count instead of reporting a missing key; with version 2 metadata it is missing."""
+    def run(m):
+        bn = m.nn.BatchNorm2d(3)
+        plain = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
+        versioned = OrderedDict(plain)
+        versioned._metadata = {"": {"version": 2}}
+        model = m.nn.Sequential(m.nn.Conv2d(1, 3, 1), m.nn.BatchNorm2d(3))
+        nested = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        return (repr(bn.load_state_dict(plain)), bn.num_batches_tracked.item(),
+                repr(bn.load_state_dict(versioned, strict=False)), repr(model.load_state_dict(nested)))
+    assert same(run)[1][2].startswith("_IncompatibleKeys(missing_keys=['num_batches_tracked']")
