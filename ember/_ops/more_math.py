@@ -964,21 +964,18 @@ class ScatterReduce(Function):
         return gx, None, None, gsrc, None, None
 
 
-def _check_reduce(reduce, allowed, name):
-    if reduce not in allowed:
-        raise RuntimeError(f"{name}(): reduce argument must be either {', '.join(allowed[:-1])} or {allowed[-1]}, "
-                           f"got {reduce}")
-
-
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``input`` along ``dim`` at ``index``: ``reduce`` is one of
-    sum, prod, mean, amax, amin; ``include_self`` says whether input's values take part."""
-    _check_reduce(reduce, ("sum", "prod", "mean", "amax", "amin"), "scatter_reduce")
+    sum, prod, mean, amax, amin (max and min name the last two, as in PyTorch);
+    ``include_self`` says whether input's values take part."""
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     gather_scatter._index_array(index, "scatter_reduce")
     d = normalize_dim(dim, input._data.ndim)
     if src._data.dtype != input._data.dtype:
-        raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    gather_scatter._check_gather(input, d, index, "scatter_reduce")
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    gather_scatter._check_gather(input, d, index, "scatter_reduce", src)
     return ScatterReduce.apply(input, d, index, src, reduce, include_self)
 
 
@@ -989,7 +986,8 @@ class IndexReduce(ScatterReduce):
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """Reduce the slices of ``source`` along ``dim`` into ``input``'s slices ``index[i]`` (prod,
     mean, amax or amin): ``scatter_reduce`` with ``index`` broadcast over ``source``'s shape."""
-    _check_reduce(reduce, ("prod", "mean", "amax", "amin"), "index_reduce")
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
     d = normalize_dim(dim, input._data.ndim)
     i = index._data
     if i.ndim > 1 or i.dtype.kind not in "iu":

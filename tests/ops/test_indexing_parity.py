@@ -428,3 +428,22 @@ def test_uint8_where_warns_like_pytorch():
     assert [str(x.message) for x in w] == [
         "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future "
         "version of PyTorch. Use a boolean condition instead."]
+
+
+def _sr(m, reduce="sum", src=None, index=None, x=None, **kw):
+    x = m.zeros(5) if x is None else x
+    index = m.tensor([0, 1, 0, 3]) if index is None else index
+    src = m.tensor([1., 2., 3., 4.]) if src is None else src
+    return x.scatter_reduce(0, index, src, reduce, **kw)
+
+
+@cases(sum=lambda m: _sr(m), amax_without_self=lambda m: _sr(m, "amax", include_self=False),
+       max_is_amax=lambda m: _sr(m, "max"), min_is_amin=lambda m: _sr(m, "min", include_self=False),
+       bad_reduce=lambda m: _sr(m, "foo"), src_smaller_than_index=lambda m: _sr(m, src=m.tensor([1., 2.])),
+       src_of_another_dtype=lambda m: _sr(m, src=m.tensor([1., 2., 3., 4.], dtype=m.float64)),
+       index_out_of_range=lambda m: _sr(m, index=m.tensor([0, 7]), src=m.tensor([1., 2.])),
+       two_dims_index_wider_than_src=lambda m: m.zeros(2, 3).scatter_reduce(
+           1, m.tensor([[0, 0, 1]]), m.tensor([[1., 2.]]), "sum"),
+       index_reduce_bad=lambda m: m.zeros(3).index_reduce(0, m.tensor([0]), m.ones(1), "sum"))
+def test_scatter_reduce_and_index_reduce_arguments(fn):
+    same(fn)
