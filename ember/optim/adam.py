@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, step_tensor
+from .optimizer import Optimizer, step_tensor, _check_fused
 
 
 class Adam(Optimizer):
@@ -18,10 +18,16 @@ class Adam(Optimizer):
     """
 
     _decoupled = False
+    _capturable_state = "params and state_steps"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=None):
+        if isinstance(lr, Tensor):
+            if foreach and not capturable:
+                raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+            if lr.numel() != 1:
+                raise ValueError("Tensor lr must be 1-element")
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if eps < 0.0:
@@ -32,31 +38,51 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        from .._tensor import Tensor
         if not (all(isinstance(b, float) for b in betas[:2]) or all(isinstance(b, Tensor) for b in betas[:2])):
             raise ValueError("betas must be either both floats or both Tensors")
-        betas = tuple(betas)  # stored as a tuple (PyTorch prints a list of betas as one)
+        for i, b in enumerate(betas[:2]):
+            if isinstance(b, Tensor):
+                if not capturable and foreach:
+                    raise ValueError(f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
+                if b.numel() != 1:
+                    raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        # stored as a tuple (PyTorch prints a list of betas as one), 1-element tensors as 0-d ones
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b for b in betas)
         decoupled = self._decoupled if decoupled_weight_decay is None else decoupled_weight_decay
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
                         fused=fused, decoupled_weight_decay=decoupled)
         super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._restore_groups(dict(amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,
+                                  decoupled_weight_decay=False, fused=None))
+        if self._decoupled:  # AdamW is always decoupled
+            for group in self.param_groups:
+                group["decoupled_weight_decay"] = True
 
     def _update_group(self, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         wd, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
         decoupled = group.get("decoupled_weight_decay", False)
-        for p, g in self._grads(group):
-            x = p._data
-            if maximize:
-                g = -g
+        items = list(self._grads(group))
+        for p, _ in items:
             state = self.state[p]
             if not state:
-                state["step"] = step_tensor()
+                x = p._data
+                state["step"] = step_tensor(fused=bool(group["fused"]))
                 state["exp_avg"] = Tensor._make(np.zeros_like(x))
                 state["exp_avg_sq"] = Tensor._make(np.zeros_like(x))
                 if amsgrad:
                     state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(x))
+        self._check_step_flags(group, [p for p, _ in items])
+        for p, g in items:
+            x = p._data
+            if maximize:
+                g = -g
+            state = self.state[p]
             state["step"]._data += 1
             step = float(state["step"]._data)
             if wd != 0:

@@ -6,7 +6,7 @@ by operation (so float32 results agree to rounding), written on the parameters' 
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, step_tensor
+from .optimizer import Optimizer, step_tensor, _check_fused, _check_tensor_lr
 
 
 def _zeros_like(x):
@@ -22,6 +22,7 @@ def _check(*checks):
 
 
 def _lr(lr):
+    _check_tensor_lr(lr)  # before the range check, as in PyTorch
     return ("learning rate", lr, lr >= 0.0)
 
 
@@ -45,15 +46,27 @@ class _Stepper(Optimizer):
     """Shared loop: per parameter, its gradient (negated for ``maximize``, plus L2 weight
     decay) and its state, initialised on first use by ``_init_state``."""
 
+    _capturable_state = "params and state_steps"
+    _group_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
+    _scalar_state = ("step",)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._restore_groups(self._group_defaults, self._scalar_state)
+
     def _update_group(self, group):
         wd, maximize = group.get("weight_decay", 0), group.get("maximize", False)
-        for p, g in self._grads(group):
+        items = list(self._grads(group))
+        for p, _ in items:  # PyTorch initialises the group's state before checking its flags
+            state = self.state[p]
+            if not state:
+                self._init_state(state, p._data, group)
+        self._check_step_flags(group, [p for p, _ in items])
+        for p, g in items:
             x = p._data
             if maximize:
                 g = -g
             state = self.state[p]
-            if not state:
-                self._init_state(state, x, group)
             state["step"]._data += 1
             if wd != 0 and not group.get("decoupled_weight_decay", False):
                 g = g + wd * x
@@ -68,6 +81,9 @@ class RMSprop(_Stepper):
     """v <- alpha v + (1 - alpha) g^2;  p <- p - lr g / (sqrt(v) + eps): each coordinate's step
     is divided by a running RMS of its gradients. ``centered`` subtracts the squared running
     mean of g (an estimate of the variance); ``momentum`` accumulates the scaled steps."""
+
+    _capturable_xla = (True, True)
+    _group_defaults = dict(momentum=0, centered=False, **_Stepper._group_defaults)
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
@@ -108,6 +124,9 @@ class Adagrad(_Stepper):
     """s <- s + g^2;  p <- p - lr_t g / (sqrt(s) + eps), lr_t = lr / (1 + (t - 1) lr_decay):
     coordinates that have seen large gradients take ever smaller steps."""
 
+    _capturable_state = None  # Adagrad has no capturable flag
+    _group_defaults = dict(foreach=None, maximize=False, differentiable=False, fused=None)
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
         _check(_lr(lr), _nonneg("lr_decay", lr_decay), _wd(weight_decay),
@@ -115,12 +134,13 @@ class Adagrad(_Stepper):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, fused=fused))
+        _check_fused(fused, foreach, differentiable)
         for group in self.param_groups:  # Adagrad, unlike the others, creates its state up front
             for p in group["params"]:
                 self._init_state(self.state[p], p._data, group)
 
     def _init_state(self, state, x, group):
-        super()._init_state(state, x, group)
+        state["step"] = step_tensor(fused=bool(group["fused"]))
         state["sum"] = Tensor._make(np.full_like(x, group["initial_accumulator_value"]))
 
     def _apply(self, x, g, state, group, step):
@@ -133,6 +153,8 @@ class Adagrad(_Stepper):
 class Adadelta(_Stepper):
     """v <- rho v + (1 - rho) g^2;  d = sqrt(u + eps) / sqrt(v + eps) g;
     u <- rho u + (1 - rho) d^2;  p <- p - lr d: the step has the units of p itself."""
+
+    _capturable_xla = (False, False)
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
@@ -185,6 +207,12 @@ class NAdam(_Stepper):
     """Adam with Nesterov momentum: the momentum coefficient mu_t = beta1 (1 - 0.5 *
     0.96^(t psi)) warms up, and the step mixes the current gradient and the next momentum."""
 
+    _capturable_state = "params, mu_products and state_steps"
+    _capturable_state_foreach = "params, mu_products, and state_steps"
+    _group_defaults = dict(maximize=False, foreach=None, capturable=False, differentiable=False,
+                           decoupled_weight_decay=False)
+    _scalar_state = ("step", "mu_product")
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
@@ -196,7 +224,7 @@ class NAdam(_Stepper):
 
     def _init_state(self, state, x, group):
         super()._init_state(state, x, group)
-        state["mu_product"] = Tensor._make(np.ones((), np.float32))
+        state["mu_product"] = step_tensor(1.0)
         state["exp_avg"] = _zeros_like(x)
         state["exp_avg_sq"] = _zeros_like(x)
 
@@ -224,6 +252,9 @@ class RAdam(_Stepper):
     """Rectified Adam: while the variance estimate is unreliable (rho_t <= 5, the first few
     steps) take plain momentum steps; afterwards Adam steps scaled by the rectification
     factor r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))."""
+
+    _group_defaults = dict(foreach=None, maximize=False, differentiable=False, decoupled_weight_decay=False,
+                           capturable=False)
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
@@ -261,6 +292,9 @@ class ASGD(_Stepper):
     """Averaged SGD: p <- p (1 - lambd eta) - eta g, and ``ax`` keeps the running average of p
     once t > t0; eta_t = lr / (1 + lambd lr t)^alpha."""
 
+    _capturable_state = "params, mus, etas, and state_steps"
+    _scalar_state = ("step", "eta", "mu")
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
         _check(_lr(lr), _wd(weight_decay))
@@ -270,8 +304,8 @@ class ASGD(_Stepper):
 
     def _init_state(self, state, x, group):
         super()._init_state(state, x, group)
-        state["eta"] = Tensor._make(np.array(group["lr"], np.float32))
-        state["mu"] = Tensor._make(np.ones((), np.float32))
+        state["eta"] = step_tensor(group["lr"])
+        state["mu"] = step_tensor(1.0)
         state["ax"] = _zeros_like(x)
 
     def _apply(self, x, g, state, group, step):
@@ -293,8 +327,11 @@ class Rprop(_Stepper):
     eta+ while the gradient keeps its sign and shrinks by eta- when it flips (and that step
     is skipped)."""
 
+    _capturable_xla = (True, True)
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
+        _check_tensor_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 < etas[0] < 1.0 < etas[1]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _check_tensor_lr, _hyper
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -87,6 +87,25 @@ def _strong_wolfe(obj, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-
     return bf[low], bg[low], bracket[low], evals
 
 
+def _to_state(x):
+    """The optimizer's state holds tensors, as PyTorch's does (its state_dict too): the
+    working arrays and NumPy scalars of the iteration become tensors sharing their memory."""
+    if isinstance(x, list):
+        return [_to_state(v) for v in x]
+    if isinstance(x, (np.ndarray, np.generic)):
+        return Tensor._make(np.asarray(x))
+    return x
+
+
+def _from_state(x):
+    """The arrays back from the state (which may also come from PyTorch's state_dict)."""
+    if isinstance(x, list):
+        return [_from_state(v) for v in x]
+    if isinstance(x, Tensor):
+        return x._data if x.dim() else x._data[()]
+    return x
+
+
 def _value(loss):
     """The closure's loss as a float. PyTorch reads it under no_grad, where converting a tensor
     that requires grad draws no warning; detaching first keeps ember equally quiet."""
@@ -99,6 +118,7 @@ class LBFGS(Optimizer):
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                  history_size=100, line_search_fn=None):
+        _check_tensor_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if max_eval is None:
@@ -109,6 +129,7 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
+        self._numel_cache = None  # (as in PyTorch; ember does not need the cached size)
 
     def _flat_grad(self):
         return np.concatenate([np.zeros(p._data.size, p._data.dtype) if p._grad is None else
@@ -136,7 +157,7 @@ class LBFGS(Optimizer):
 
     def step(self, closure):
         group = self.param_groups[0]
-        lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
+        lr, max_iter, max_eval = _hyper(group["lr"]), group["max_iter"], group["max_eval"]
         tol_grad, tol_change = group["tolerance_grad"], group["tolerance_change"]
         history = group["history_size"]
 
@@ -154,9 +175,11 @@ class LBFGS(Optimizer):
         g = self._flat_grad()
         if np.abs(g).max() <= tol_grad:
             return orig_loss
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        h_diag, prev_g, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
+        d, t = _from_state(state.get("d")), _from_state(state.get("t"))
+        old_dirs, old_stps = _from_state(state.get("old_dirs")), _from_state(state.get("old_stps"))
+        ro, h_diag = _from_state(state.get("ro")), _from_state(state.get("H_diag"))
+        prev_g, prev_loss = _from_state(state.get("prev_flat_grad")), state.get("prev_loss")
+        al = _from_state(state.get("al"))
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1
@@ -177,7 +200,8 @@ class LBFGS(Optimizer):
                     old_stps.append(s)
                     ro.append(1.0 / ys)
                     h_diag = ys / y.dot(y)
-                al = state.setdefault("al", [None] * history)
+                if al is None:
+                    al = state["al"] = [None] * history
                 q = -g
                 for i in range(len(old_dirs) - 1, -1, -1):  # the two-loop recursion
                     al[i] = old_stps[i].dot(q) * ro[i]
@@ -215,6 +239,9 @@ class LBFGS(Optimizer):
                 break
             if np.abs(d * t).max() <= tol_change or abs(loss - prev_loss) < tol_change:
                 break
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag, prev_flat_grad=prev_g,
+        if al is not None:
+            state["al"] = _to_state(al)
+        state.update(d=_to_state(d), t=_to_state(t), old_dirs=_to_state(old_dirs), old_stps=_to_state(old_stps),
+                     ro=_to_state(ro), H_diag=_to_state(h_diag), prev_flat_grad=_to_state(prev_g),
                      prev_loss=prev_loss)
         return orig_loss

@@ -6,6 +6,7 @@ current one (the "chainable" form: StepLR multiplies by gamma every step_size ep
 several schedulers can be combined; the values match PyTorch's to the last bit because the
 same arithmetic is done in the same order.
 """
+import functools
 import math
 import types
 import warnings
@@ -13,11 +14,49 @@ import weakref
 from bisect import bisect_right
 from collections import Counter
 
-from .optimizer import Optimizer
+from .._tensor import Tensor
+from .optimizer import Optimizer, _class_repr
+
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use "
+    "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed "
+    "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
+    "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+def _format_param(name, optimizer, param):
+    """One value per parameter group (a tensor value is copied, as PyTorch does)."""
+    if isinstance(param, (list, tuple)):
+        if len(param) != len(optimizer.param_groups):
+            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has {len(param)} "
+                             f"values, param_groups has {len(optimizer.param_groups)}.")
+    else:
+        param = [param] * len(optimizer.param_groups)
+    return [p.clone() if isinstance(p, Tensor) else p for p in param]
+
+
+def _param_groups_val_list(optimizer, key):
+    """``group[key]`` of every group; tensors (a tensor lr) copied, so they never alias the group's."""
+    return [group[key].clone() if isinstance(group[key], Tensor) else group[key] for group in optimizer.param_groups]
+
+
+def _update_param_group_val(param_group, key, val):
+    """Set ``group[key]``; a tensor value (a tensor lr) is filled in place and stays a tensor."""
+    if isinstance(param_group[key], Tensor):
+        if isinstance(val, Tensor) and val.dim() != 0:
+            val = val.squeeze()
+        param_group[key].fill_(val)
+    else:
+        param_group[key] = val
 
 
 class LRScheduler:
     """Base class: subclasses implement ``get_lr()`` (the rates for ``self.last_epoch``)."""
+
+    _get_lr_called_within_step = False
+    _is_initial = False
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
@@ -25,7 +64,10 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                initial_lr = group["lr"]
+                if isinstance(initial_lr, Tensor):
+                    initial_lr = initial_lr.clone()
+                group.setdefault("initial_lr", initial_lr)
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -34,13 +76,10 @@ class LRScheduler:
                                    "to resume training from a checkpoint but haven't properly loaded the optimizer "
                                    "state\n2. You're using last_epoch >= 0 for a fresh training run (not "
                                    "recommended)")
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = _param_groups_val_list(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         _track_optimizer_steps(optimizer)
         self._initial_step()
-
-    _is_initial = False
-    _get_lr_called_within_step = False
 
     def _initial_step(self):
         """The step every scheduler takes on construction (it sets the epoch-0 rates)."""
@@ -67,69 +106,98 @@ class LRScheduler:
 
     def step(self, epoch=None):
         """Advance one epoch (call it after ``optimizer.step()``) and set the new rates."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 "
-                          "and later, you should call them in the opposite order: `optimizer.step()` before "
-                          "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
-                          "value of the learning rate schedule. See more details at "
-                          "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
-                          UserWarning, stacklevel=2)
+        if self._step_count == 1:
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+                              "initialization. Please, make sure to call `optimizer.step()` before "
+                              "`lr_scheduler.step()`. See more details at "
+                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                              UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 "
+                              "and later, you should call them in the opposite order: `optimizer.step()` before "
+                              "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+                              "value of the learning rate schedule. See more details at "
+                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                              UserWarning, stacklevel=2)
         self._step_count += 1
+        if epoch is not None:  # warned here, so that the warning points at the caller
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):
         self._get_lr_called_within_step = True
         try:
-            values = self._next_lrs(epoch)
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                self.last_epoch = epoch
+                values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def _next_lrs(self, epoch):
-        if epoch is None:
-            self.last_epoch += 1
-            return self.get_lr()
-        else:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
-                          "where possible. Please use `scheduler.step()` to step the scheduler. During the "
-                          "deprecation, if epoch is different from None, the closed form is used instead of the "
-                          "new chainable form, where available. Please open an issue if you are unable to "
-                          "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.",
-                          UserWarning, stacklevel=2)
-            self.last_epoch = epoch
-            return self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            _update_param_group_val(group, "lr", lr)
+        self._last_lr = _param_groups_val_list(self.optimizer, "lr")
 
     def _group_lrs(self):
-        return [g["lr"] for g in self.optimizer.param_groups]
+        return _param_groups_val_list(self.optimizer, "lr")
 
 
-_LRScheduler = LRScheduler
+class _LRScheduler(LRScheduler):
+    pass
 
 
 def _warn_get_lr_called_within_step(scheduler):
     """PyTorch's warning for reading get_lr() directly: it computes the next rates, and is not
     what the scheduler last set."""
     if not scheduler._get_lr_called_within_step:
+        # stacklevel 2 as in PyTorch: the warning is attributed to get_lr, so shown once by default
         warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=2)
 
 
 def _track_optimizer_steps(opt):
     """Wrap ``opt.step`` once so the scheduler can tell whether it was called (for the
     warning about calling the scheduler first)."""
-    if getattr(opt.step, "_wrapped_by_lr_sched", False):
+    if hasattr(opt.step, "_wrapped_by_lr_sched"):
         return
     ref = weakref.ref(opt)
-    func = type(opt).step
+    func = opt.step.__func__
 
+    @functools.wraps(func)
     def wrapper(*args, **kwargs):
         o = ref()
         o._opt_called = True
-        return func(o, *args, **kwargs)
+        return func.__get__(o, o.__class__)(*args, **kwargs)
     wrapper._wrapped_by_lr_sched = True
     opt.step = wrapper
+
+
+def _lr_lambdas(optimizer, lr_lambda):
+    if not isinstance(lr_lambda, (list, tuple)):
+        return [lr_lambda] * len(optimizer.param_groups)
+    if len(lr_lambda) != len(optimizer.param_groups):
+        raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}")
+    return list(lr_lambda)
+
+
+def _lambdas_state_dict(self):
+    """The state without the lambdas: functions aren't saved, callable objects their ``__dict__``."""
+    state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
+    state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+                           for fn in self.lr_lambdas]
+    return state
+
+
+def _lambdas_load_state_dict(self, state_dict):
+    # popped and put back, as PyTorch does, so the caller's dict is left as it was
+    lambdas = state_dict.pop("lr_lambdas")
+    self.__dict__.update(state_dict)
+    state_dict["lr_lambdas"] = lambdas
+    for fn, saved in zip(self.lr_lambdas, lambdas):
+        if saved is not None:
+            fn.__dict__.update(saved)
 
 
 class LambdaLR(LRScheduler):
@@ -137,31 +205,15 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-                               for fn in self.lr_lambdas]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
-        lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        for fn, saved in zip(self.lr_lambdas, lambdas):
-            if saved is not None:
-                fn.__dict__.update(saved)
+    state_dict = _lambdas_state_dict
+    load_state_dict = _lambdas_load_state_dict
 
     def get_lr(self):
         _warn_get_lr_called_within_step(self)
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
 
 class StepLR(LRScheduler):
@@ -174,7 +226,7 @@ class StepLR(LRScheduler):
     def get_lr(self):
         _warn_get_lr_called_within_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
-            return [g["lr"] for g in self.optimizer.param_groups]
+            return self._group_lrs()
         return [g["lr"] * self.gamma for g in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self):
@@ -198,14 +250,26 @@ class ExponentialLR(LRScheduler):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
 
-class MultiplicativeLR(LambdaLR):
+class MultiplicativeLR(LRScheduler):
     """lr <- lr * lr_lambda(epoch) at every step after the first."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.optimizer = optimizer
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    state_dict = _lambdas_state_dict
+    load_state_dict = _lambdas_load_state_dict
 
     def get_lr(self):
         _warn_get_lr_called_within_step(self)
         if self._is_initial:
             return self._group_lrs()
-        return [g["lr"] * fn(self.last_epoch) for fn, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
+        return [g["lr"] * fn(self.last_epoch)
+                for fn, g in zip(self.lr_lambdas, self.optimizer.param_groups, strict=True)]
 
 
 class MultiStepLR(LRScheduler):
@@ -291,10 +355,10 @@ class CosineAnnealingLR(LRScheduler):
             return self._group_lrs()
         if self._step_count == 1 and t > 0:
             return [self.eta_min + (base - self.eta_min) * (1 + math.cos(t * math.pi / T)) / 2
-                    for base in self.base_lrs]
+                    for base, _ in zip(self.base_lrs, self.optimizer.param_groups, strict=True)]
         if (t - 1 - T) % (2 * T) == 0:
             return [g["lr"] + (base - self.eta_min) * (1 - math.cos(math.pi / T)) / 2
-                    for base, g in zip(self.base_lrs, self.optimizer.param_groups)]
+                    for base, g in zip(self.base_lrs, self.optimizer.param_groups, strict=True)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (g["lr"] - self.eta_min)
                 + self.eta_min for g in self.optimizer.param_groups]
 
@@ -331,6 +395,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if T_mult < 1 or not isinstance(T_mult, int):
             raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, (float, int)):
+            raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type {_class_repr(eta_min)}")
         self.T_0, self.T_i, self.T_mult, self.eta_min = T_0, T_0, T_mult, eta_min
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
@@ -362,11 +428,14 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             else:
                 self.T_i, self.T_cur = self.T_0, epoch
         self.last_epoch = math.floor(epoch)
-        self._step_count = getattr(self, "_step_count", 0) + 1
+        # (this step neither counts steps nor warns about the call order, as in PyTorch)
         self._get_lr_called_within_step = True
-        for g, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            g["lr"] = lr
-        self._get_lr_called_within_step = False
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for g, lr in zip(self.optimizer.param_groups, values, strict=True):
+            _update_param_group_val(g, "lr", lr)
         self._last_lr = self._group_lrs()
 
 
@@ -413,7 +482,7 @@ class OneCycleLR(LRScheduler):
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
         self._anneal_func_type = anneal_strategy
-        max_lrs = _per_group("max_lr", optimizer, max_lr)
+        max_lrs = _format_param("max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for lr, group in zip(max_lrs, optimizer.param_groups):
                 group["initial_lr"] = lr / div_factor
@@ -425,9 +494,9 @@ class OneCycleLR(LRScheduler):
                 raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
             self.use_beta1 = "betas" in optimizer.defaults
             if last_epoch == -1:
-                for mx, base, group in zip(_per_group("max_momentum", optimizer, max_momentum),
-                                           _per_group("base_momentum", optimizer, base_momentum),
-                                           optimizer.param_groups):
+                for mx, base, group in zip(_format_param("max_momentum", optimizer, max_momentum),
+                                           _format_param("base_momentum", optimizer, base_momentum),
+                                           optimizer.param_groups, strict=True):
                     if self.use_beta1:
                         group["betas"] = (mx, *group["betas"][1:])
                     else:
@@ -435,9 +504,21 @@ class OneCycleLR(LRScheduler):
                     group["max_momentum"], group["base_momentum"] = mx, base
         super().__init__(optimizer, last_epoch)
 
-    def _anneal(self, start, end, pct):
-        if self._anneal_func_type == "cos":
-            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+    def _anneal_func(self, *args, **kwargs):
+        if hasattr(self, "_anneal_func_type"):
+            if self._anneal_func_type == "cos":
+                return self._annealing_cos(*args, **kwargs)
+            if self._anneal_func_type == "linear":
+                return self._annealing_linear(*args, **kwargs)
+            raise ValueError(f"Unknown _anneal_func_type: {self._anneal_func_type}")
+        return self.anneal_func(*args, **kwargs)  # a scheduler pickled by an old PyTorch
+
+    @staticmethod
+    def _annealing_cos(start, end, pct):
+        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+    @staticmethod
+    def _annealing_linear(start, end, pct):
         return (end - start) * pct + start
 
     def get_lr(self):
@@ -452,9 +533,9 @@ class OneCycleLR(LRScheduler):
                 end = phase["end_step"]
                 if step <= end or i == len(self._schedule_phases) - 1:
                     pct = (step - start) / (end - start)
-                    lr = self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
+                    lr = self._anneal_func(group[phase["start_lr"]], group[phase["end_lr"]], pct)
                     if self.cycle_momentum:
-                        mom = self._anneal(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
+                        mom = self._anneal_func(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
                     break
                 start = phase["end_step"]
             lrs.append(lr)
@@ -466,15 +547,6 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
-def _per_group(name, optimizer, value):
-    if isinstance(value, (list, tuple)):
-        if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has {len(value)} "
-                             f"values, param_groups has {len(optimizer.param_groups)}.")
-        return list(value)
-    return [value] * len(optimizer.param_groups)
-
-
 class ReduceLROnPlateau(LRScheduler):
     """Multiply lr by ``factor`` when the monitored metric has not improved for ``patience``
     epochs (after a ``cooldown``), never below ``min_lr``."""
@@ -483,9 +555,10 @@ class ReduceLROnPlateau(LRScheduler):
                  cooldown=0, min_lr=0, eps=1e-8):
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
+        self.factor = factor
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.factor, self.optimizer = factor, optimizer
+        self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
                 raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}")
@@ -495,13 +568,19 @@ class ReduceLROnPlateau(LRScheduler):
         self.patience, self.cooldown, self.eps = patience, cooldown, eps
         self.last_epoch = 0
         self._last_lr = self._group_lrs()
+        self._init_is_better(mode=mode, threshold=threshold, threshold_mode=threshold_mode)
+        self._reset()
+
+    def _reset(self):
+        self.best, self.cooldown_counter, self.num_bad_epochs = self.mode_worse, 0, 0
+
+    def _init_is_better(self, mode, threshold, threshold_mode):
         if mode not in ("min", "max"):
             raise ValueError("mode " + mode + " is unknown!")
         if threshold_mode not in ("rel", "abs"):
             raise ValueError("threshold mode " + threshold_mode + " is unknown!")
-        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
         self.mode_worse = math.inf if mode == "min" else -math.inf
-        self.best, self.cooldown_counter, self.num_bad_epochs = self.mode_worse, 0, 0
+        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
 
     def _is_better(self, a, best):
         if self.mode == "min":
@@ -514,7 +593,11 @@ class ReduceLROnPlateau(LRScheduler):
 
     def step(self, metrics, epoch=None):
         current = float(metrics)
-        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        if epoch is None:
+            epoch = self.last_epoch + 1
+        else:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = epoch
         if self._is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0
         else:
@@ -523,13 +606,44 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
-            for i, group in enumerate(self.optimizer.param_groups):
-                old = float(group["lr"])
-                new = max(old * self.factor, self.min_lrs[i])
-                if old - new > self.eps:
-                    group["lr"] = new
+            self._reduce_lr(epoch)
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = self._group_lrs()
+
+    def _reduce_lr(self, epoch):
+        if len(self.optimizer.param_groups) != len(self.min_lrs):
+            # a group was added since: a single min_lr extends to it, a list can't
+            if self.default_min_lr is None:
+                n = len(self.optimizer.param_groups)
+                raise RuntimeError(f"The number of param groups in the `optimizer` ({n}) "
+                                   f"differs from when `ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), "
+                                   "usually due to a new param group being added to the optimizer. Please modify the "
+                                   "`min_lrs` field to match the length of the `optimizer` param groups.")
+            self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
+        for i, group in enumerate(self.optimizer.param_groups):
+            old = float(group["lr"])
+            new = max(old * self.factor, self.min_lrs[i])
+            if old - new > self.eps:
+                _update_param_group_val(group, "lr", new)
+
+    def load_state_dict(self, state_dict):
+        self.__dict__.update(state_dict)
+        self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
+
+
+def _combined_state_dict(self):
+    state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+    state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+    return state
+
+
+def _combined_load_state_dict(self, state_dict):
+    # popped and put back, as PyTorch does, so the caller's dict is left as it was
+    scheds = state_dict.pop("_schedulers")
+    self.__dict__.update(state_dict)
+    state_dict["_schedulers"] = scheds
+    for s, sd in zip(self._schedulers, scheds):
+        s.load_state_dict(sd)
 
 
 class SequentialLR(LRScheduler):
@@ -547,12 +661,21 @@ class SequentialLR(LRScheduler):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
-        for s in schedulers:  # undo the initial step each one took on construction
-            s.last_epoch -= 1
+            _update_param_group_val(group, "lr", group["initial_lr"])
+        self.recursive_undo()
         idx = bisect_right(milestones, 0)
         schedulers[idx]._initial_step()
         self._last_lr = schedulers[idx].get_last_lr()
+
+    def recursive_undo(self, sched=None):
+        """Undo the initial step each scheduler took on construction, inside nested
+        SequentialLR/ChainedScheduler too."""
+        scheds = self if sched is None else sched
+        if hasattr(scheds, "_schedulers"):
+            for s in scheds._schedulers:
+                self.recursive_undo(s)
+        elif hasattr(scheds, "last_epoch"):
+            scheds.last_epoch -= 1
 
     def step(self):
         self.last_epoch += 1
@@ -564,17 +687,8 @@ class SequentialLR(LRScheduler):
             sched.step()
         self._last_lr = sched.get_last_lr()
 
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
-        scheds = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        for s, sd in zip(self._schedulers, scheds):
-            s.load_state_dict(sd)
+    state_dict = _combined_state_dict
+    load_state_dict = _combined_load_state_dict
 
 
 def _check_schedulers(combined, schedulers, optimizer):
@@ -593,7 +707,7 @@ def _check_schedulers(combined, schedulers, optimizer):
                              f"{type(optimizer).__name__}.")
 
 
-class ChainedScheduler(SequentialLR):
+class ChainedScheduler(LRScheduler):
     """Step every scheduler in ``schedulers`` at each step (their effects multiply)."""
 
     def __init__(self, schedulers, optimizer=None):
@@ -604,13 +718,15 @@ class ChainedScheduler(SequentialLR):
         _check_schedulers(self, schedulers, optimizer)
         self._schedulers = schedulers
         self.optimizer = optimizer
-        self._last_lr = [g["lr"] for g in schedulers[-1].optimizer.param_groups]
+        self._last_lr = _param_groups_val_list(schedulers[-1].optimizer, "lr")
 
     def step(self):
         for s in self._schedulers:
             s.step()
-        self._last_lr = [g["lr"] for g in self._schedulers[-1].optimizer.param_groups]
+        self._last_lr = _param_groups_val_list(self._schedulers[-1].optimizer, "lr")
 
+    state_dict = _combined_state_dict
+    load_state_dict = _combined_load_state_dict
 
 
 class CyclicLR(LRScheduler):
@@ -624,11 +740,11 @@ class CyclicLR(LRScheduler):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
-        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        base_lrs = _format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
-            for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
-        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+            for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
+                _update_param_group_val(group, "lr", lr)
+        self.max_lrs = _format_param("max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
         self.total_size = up + down
@@ -636,16 +752,18 @@ class CyclicLR(LRScheduler):
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
         self.mode, self.gamma, self._scale_fn_custom = mode, gamma, scale_fn
-        self.scale_mode = scale_mode if scale_fn is not None else ("iterations" if mode == "exp_range" else "cycle")
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
                 raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
             self.use_beta1 = "betas" in optimizer.defaults
-            self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
-            self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
+            self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for mx, base, group in zip(self.max_momentums, self.base_momentums, optimizer.param_groups):
+                for mx, base, group in zip(self.max_momentums, self.base_momentums, optimizer.param_groups,
+                                           strict=True):
                     if self.use_beta1:
                         group["betas"] = (mx, *group["betas"][1:])
                     else:
@@ -653,6 +771,28 @@ class CyclicLR(LRScheduler):
                     group["max_momentum"], group["base_momentum"] = mx, base
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
+
+    def _init_scale_fn(self):
+        """The built-in modes fix the scale mode (a custom scale_fn keeps the one given)."""
+        if self._scale_fn_custom is None and self.mode in ("triangular", "triangular2", "exp_range"):
+            self.scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
+
+    def state_dict(self):
+        """The state; a custom scale_fn is saved as its ``__dict__`` if it is a callable object,
+        not at all if it is a function (as for LambdaLR's lambdas)."""
+        state = super().state_dict()
+        fn = state.pop("_scale_fn_custom")
+        state["_scale_fn_custom"] = None
+        if fn is not None and not isinstance(fn, types.FunctionType):
+            state["_scale_fn_custom"] = fn.__dict__.copy()
+        return state
+
+    def load_state_dict(self, state_dict):
+        fn = state_dict.pop("_scale_fn_custom")  # (PyTorch, too, takes it out of the caller's dict)
+        super().load_state_dict(state_dict)
+        if fn is not None:
+            self._scale_fn_custom.__dict__.update(fn)
+        self._init_scale_fn()
 
     def scale_fn(self, x):
         if self._scale_fn_custom is not None:
@@ -669,9 +809,11 @@ class CyclicLR(LRScheduler):
         x = 1.0 + self.last_epoch / self.total_size - cycle
         scale = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
         at = cycle if self.scale_mode == "cycle" else self.last_epoch
-        lrs = [base + (mx - base) * scale * self.scale_fn(at) for base, mx in zip(self.base_lrs, self.max_lrs)]
+        lrs = [base + (mx - base) * scale * self.scale_fn(at)
+               for base, mx in zip(self.base_lrs, self.max_lrs, strict=True)]
         if self.cycle_momentum:
-            for group, base, mx in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
+            for group, base, mx in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums,
+                                       strict=True):
                 m = mx - (mx - base) * scale * self.scale_fn(at)
                 if self.use_beta1:
                     group["betas"] = (m, *group["betas"][1:])

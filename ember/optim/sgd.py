@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, required
+from .optimizer import Optimizer, required, _check_fused, _check_tensor_lr
 
 
 class SGD(Optimizer):
@@ -13,8 +13,11 @@ class SGD(Optimizer):
 
     Momentum averages past gradients so steps keep going along directions that agree."""
 
+    _foreach_rejects_autograd = False  # PyTorch's foreach SGD fails later, at the in-place update
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
+        _check_tensor_lr(lr)
         if lr is not required and lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -27,11 +30,19 @@ class SGD(Optimizer):
                         nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
                         fused=fused)
         super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._restore_groups(dict(nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False),
+                             scalar_state=())
 
     def _update_group(self, group):
         lr, mu, damp = group["lr"], group["momentum"], group["dampening"]
         wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-        for p, g in self._grads(group):
+        items = list(self._grads(group))
+        self._check_step_flags(group, [p for p, _ in items])
+        for p, g in items:
             x = p._data
             if maximize:
                 g = -g
