@@ -18,14 +18,16 @@ from ..._tensor import Tensor
 _worker_info = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerInfo:
-    """What ``get_worker_info()`` returns inside a worker."""
+    """What ``get_worker_info()`` returns inside a worker (PyTorch's fields, so its repr matches)."""
 
     id: int
     num_workers: int
     seed: int
     dataset: object
+    rng: object = None
+    worker_method: str = "multiprocessing"
 
 
 def get_worker_info():
@@ -148,34 +150,54 @@ def generate_numpy_seed(base_seed, worker_id):
     return state
 
 
+class ResumeIteration:
+    """Sent to each persistent worker when a new epoch starts; the worker echoes it back
+    once every task of the earlier epoch is answered, and restarts its iterable stream."""
+
+
 def worker_loop(dataset, index_queue, result_queue, done_event, auto_collation, collate_fn, drop_last, base_seed,
                 init_fn, worker_id, num_workers, is_iterable):
     """The body of a worker process (see the module docstring)."""
     global _worker_info
+    import os
+    import sys
     from ... import _random
+    parent = os.getppid()
+    from ..._threads import set_num_threads
+    set_num_threads(1)  # as PyTorch's workers: one BLAS thread each, so workers don't oversubscribe
     seed = base_seed + worker_id
     random.seed(seed)
     _random.manual_seed(seed)
     np.random.seed(generate_numpy_seed(base_seed, worker_id))
     _worker_info = WorkerInfo(worker_id, num_workers, seed, dataset)
     init_error = None
+    iterator = None
     try:
         if init_fn is not None:
             init_fn(worker_id)
         iterator = iter(dataset) if is_iterable else None
     except Exception:
-        import sys
         init_error = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
-    exhausted = False
+    exhausted = False  # this epoch's stream has ended: skip tasks until resumed
+    ended = False      # the stream ran dry mid-batch: never ask the iterator again (PyTorch's fetcher)
     while True:
         try:
             task = index_queue.get(timeout=5.0)
         except queue.Empty:
-            if done_event.is_set():
+            # stop when told to, or when the main process died without telling (PyTorch's watchdog)
+            if done_event.is_set() or os.getppid() != parent:
                 break
             continue
         if task is None:
             break
+        if isinstance(task, ResumeIteration):
+            result_queue.put((task, None))
+            exhausted = ended = False
+            try:
+                iterator = iter(dataset) if is_iterable else None
+            except Exception:
+                init_error = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+            continue
         if done_event.is_set() or exhausted:
             continue
         send_idx, indices = task
@@ -185,12 +207,15 @@ def worker_loop(dataset, index_queue, result_queue, done_event, auto_collation, 
             elif is_iterable:
                 items = []
                 try:
+                    if ended:
+                        raise StopIteration
                     if auto_collation:
                         for _ in range(indices):
                             items.append(next(iterator))
                     else:
                         items = next(iterator)
                 except StopIteration:
+                    ended = True
                     if not auto_collation or not items or drop_last and len(items) < indices:
                         exhausted = True
                         result_queue.put((send_idx, IterableStop(worker_id)))
@@ -202,7 +227,6 @@ def worker_loop(dataset, index_queue, result_queue, done_event, auto_collation, 
                 else:
                     data = to_shared(collate_fn(dataset[indices]))
         except Exception:
-            import sys
             data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
         result_queue.put((send_idx, data))
     result_queue.cancel_join_thread()
@@ -212,9 +236,17 @@ def _fetch_batch(dataset, indices, collate_fn):
     """One collated batch of a map-style dataset: one gather for a TensorDataset under the
     default collate, ``__getitems__`` when the dataset has it, else one sample at a time."""
     from ._collate import default_collate
-    if collate_fn is default_collate and hasattr(dataset, "_gather_batch"):
-        return dataset._gather_batch(indices)
+    from .dataset import TensorDataset
+    # the gather gives what stacking the samples gives only for TensorDataset's own
+    # __getitem__, tensors without autograd and in-range int indices; otherwise (or on any
+    # error, so the message is PyTorch's) fetch sample by sample as PyTorch does
+    if (collate_fn is default_collate and isinstance(dataset, TensorDataset)
+            and type(dataset).__getitem__ is TensorDataset.__getitem__
+            and getattr(dataset, "__getitems__", None) is None):
+        batch = dataset._gather_batch(indices)
+        if batch is not None:
+            return batch
     getitems = getattr(dataset, "__getitems__", None)
-    if callable(getitems):
+    if getitems:  # PyTorch's test: present and truthy
         return collate_fn(getitems(indices))
     return collate_fn([dataset[i] for i in indices])

@@ -10,28 +10,39 @@ worker is raised again here with the worker's traceback, a worker that dies is r
 import atexit
 import itertools
 import multiprocessing
+import os
 import queue
+import warnings
 import weakref
+from typing import Generic, TypeVar
 
 from ..._dtype import int64
 from ._collate import default_collate, default_convert
-from ._worker import ExceptionWrapper, IterableStop, from_shared, worker_loop, _fetch_batch
+from ._worker import ExceptionWrapper, IterableStop, ResumeIteration, from_shared, worker_loop, _fetch_batch
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 _POLL = 1.0  # seconds between liveness checks of workers while waiting
+_T_co = TypeVar("_T_co", covariant=True)
 
 
-class _InfiniteConstantSampler:
-    """For iterable datasets: a stream of 'give me the next item' tokens."""
+class _DatasetKind:
+    Map = 0
+    Iterable = 1
+
+
+class _InfiniteConstantSampler(Sampler):
+    """For iterable datasets: a stream of 'give me the next item' tokens (no ``len``)."""
 
     def __iter__(self):
         while True:
             yield None
 
 
-class DataLoader:
+class DataLoader(Generic[_T_co]):
     """Iterate over ``dataset`` in batches (PyTorch's arguments and their checks)."""
+
+    __initialized = False
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
                  collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
@@ -54,8 +65,9 @@ class DataLoader:
         self.dataset, self.num_workers, self.prefetch_factor = dataset, num_workers, prefetch_factor
         self.pin_memory, self.pin_memory_device, self.timeout = pin_memory, pin_memory_device, timeout
         self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
-        self.persistent_workers, self.in_order = persistent_workers, in_order
+        self.in_order = in_order
         self._is_iterable = isinstance(dataset, IterableDataset)
+        self._dataset_kind = _DatasetKind.Iterable if self._is_iterable else _DatasetKind.Map
         if self._is_iterable:
             if shuffle not in (None, False):
                 raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
@@ -91,7 +103,61 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self.__initialized = True  # from here on, __setattr__ guards the sampling attributes
+        self._IterableDataset_len_called = None  # what len() reported, for the over-run warning
         self._iterator = None
+        self.check_worker_number_rationality()
+
+    @property
+    def multiprocessing_context(self):
+        return self.__multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, multiprocessing_context):
+        # PyTorch validates (and resolves a start-method name) whenever this is set
+        if multiprocessing_context is not None:
+            if self.num_workers > 0:
+                if isinstance(multiprocessing_context, str):
+                    valid_start_methods = multiprocessing.get_all_start_methods()
+                    if multiprocessing_context not in valid_start_methods:
+                        raise ValueError(f"multiprocessing_context option should specify a valid start method in "
+                                         f"{valid_start_methods!r}, but got "
+                                         f"multiprocessing_context={multiprocessing_context!r}")
+                    multiprocessing_context = multiprocessing.get_context(multiprocessing_context)
+                if not isinstance(multiprocessing_context, multiprocessing.context.BaseContext):
+                    raise TypeError(f"multiprocessing_context option should be a valid context object or a string "
+                                    f"specifying the start method, but got "
+                                    f"multiprocessing_context={multiprocessing_context}")
+            else:
+                raise ValueError(f"multiprocessing_context can only be used with multi-process loading "
+                                 f"(num_workers > 0), but got num_workers={self.num_workers}")
+        self.__multiprocessing_context = multiprocessing_context
+
+    def __setattr__(self, attr, val):
+        # the samplers were built from these, so changing them later would be silently ignored
+        if self.__initialized and attr in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+                                           "persistent_workers"):
+            raise ValueError(f"{attr} attribute should not be set after {self.__class__.__name__} is initialized")
+        super().__setattr__(attr, val)
+
+    def check_worker_number_rationality(self):
+        """Warn (as PyTorch does) when more workers are asked for than this process may use CPUs."""
+        if not self.num_workers:
+            return
+        cpuset_checked = hasattr(os, "sched_getaffinity")
+        suggest = len(os.sched_getaffinity(0)) if cpuset_checked else os.cpu_count()
+        if suggest is None or self.num_workers > suggest:
+            if suggest is not None:
+                detail = (f"Our suggested max number of worker in current system is {suggest}"
+                          f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}, which is smaller "
+                          f"than what this DataLoader is going to create.")
+            else:
+                detail = "DataLoader is not able to compute a suggested max number of worker in current system."
+            warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. {detail} "
+                          "Please be aware that excessive worker creation might get DataLoader running slow or even "
+                          "freeze, lower the worker number to avoid potential slowness/freeze if necessary.",
+                          stacklevel=2)
 
     @property
     def _auto_collation(self):
@@ -103,7 +169,7 @@ class DataLoader:
 
     def __len__(self):
         if self._is_iterable:
-            n = len(self.dataset)
+            n = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
                 return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
             return n
@@ -111,17 +177,18 @@ class DataLoader:
 
     def __iter__(self):
         if self.num_workers == 0:
-            return _SingleProcessIter(self)
+            return _SingleProcessDataLoaderIter(self)
+        self.check_worker_number_rationality()
         if self.persistent_workers:
             if self._iterator is None:
-                self._iterator = _MultiProcessIter(self)
+                self._iterator = _MultiProcessingDataLoaderIter(self)
             else:
                 self._iterator._reset(self)
             return self._iterator
-        return _MultiProcessIter(self)
+        return _MultiProcessingDataLoaderIter(self)
 
 
-class _BaseIter:
+class _BaseDataLoaderIter:
     def __init__(self, loader):
         from ..._ops.creation import empty
         self._loader = loader
@@ -129,7 +196,17 @@ class _BaseIter:
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last
         self._collate_fn = loader.collate_fn
-        self._sampler_iter = iter(loader._index_sampler)
+        self._index_sampler = loader._index_sampler
+        self._num_workers = loader.num_workers
+        self._IterableDataset_len_called = loader._IterableDataset_len_called
+        if loader.pin_memory and loader.pin_memory_device:
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                          f"ignore pin_memory_device='{loader.pin_memory_device}'.", stacklevel=2)
+        if loader.pin_memory:
+            # ember has no accelerator, so pinning is always a no-op, as on a CPU-only PyTorch
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", stacklevel=2)
+        self._sampler_iter = iter(self._index_sampler)
         # PyTorch draws the workers' base seed here, after creating the sampler iterator
         self._base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
         self._num_yielded = 0
@@ -138,35 +215,63 @@ class _BaseIter:
         return self
 
     def __len__(self):
-        return len(self._loader)
-
-
-class _SingleProcessIter(_BaseIter):
-    def __init__(self, loader):
-        super().__init__(loader)
-        self._iterable = iter(self._dataset) if loader._is_iterable else None
+        # the index sampler's length, as PyTorch: for an IterableDataset this raises TypeError
+        return len(self._index_sampler)
 
     def __next__(self):
-        index = next(self._sampler_iter)
-        if self._iterable is not None:
-            if self._auto_collation:
-                items = list(itertools.islice(self._iterable, self._loader.batch_size))
-                if not items or (self._drop_last and len(items) < self._loader.batch_size):
-                    raise StopIteration
-                data = self._collate_fn(items)
-            else:
-                data = self._collate_fn(next(self._iterable))
-        elif self._auto_collation:
-            data = _fetch_batch(self._dataset, index, self._collate_fn)
-        else:
-            data = self._collate_fn(self._dataset[index])
+        data = self._next_data()
         self._num_yielded += 1
+        if self._IterableDataset_len_called is not None and self._num_yielded > self._IterableDataset_len_called:
+            msg = (f"Length of IterableDataset {self._dataset} was reported to be {self._IterableDataset_len_called}"
+                   f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ")
+            if self._num_workers > 0:
+                msg += ("For multiprocessing data-loading, this could be caused by not properly configuring the "
+                        "IterableDataset replica at each worker. Please see "
+                        "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
+            warnings.warn(msg, stacklevel=2)
         return data
 
+    def __getstate__(self):
+        raise NotImplementedError("{} cannot be pickled", self.__class__.__name__)
 
-class _MultiProcessIter(_BaseIter):
+
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader):
         super().__init__(loader)
+        if loader.timeout != 0:
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
+        self._iterable = iter(self._dataset) if loader._is_iterable else None
+        self._ended = False
+
+    def _next_data(self):
+        index = next(self._sampler_iter)
+        if self._iterable is not None:
+            # PyTorch's iterable fetcher: once the stream ran dry it is never asked again
+            if self._ended:
+                raise StopIteration
+            if self._auto_collation:
+                items = []
+                for _ in index:
+                    try:
+                        items.append(next(self._iterable))
+                    except StopIteration:
+                        self._ended = True
+                        break
+                if not items or (self._drop_last and len(items) < len(index)):
+                    raise StopIteration
+                return self._collate_fn(items)
+            return self._collate_fn(next(self._iterable))
+        if self._auto_collation:
+            return _fetch_batch(self._dataset, index, self._collate_fn)
+        return self._collate_fn(self._dataset[index])
+
+
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
+    def __init__(self, loader):
+        super().__init__(loader)
+        if loader.prefetch_factor <= 0:
+            # with nothing prefetched no task would ever be sent: PyTorch refuses up front
+            raise AssertionError("prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         ctx = loader.multiprocessing_context
         if ctx is None:
             ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -196,6 +301,20 @@ class _MultiProcessIter(_BaseIter):
     def _reset(self, loader, first=False):
         if not first:
             self._sampler_iter = iter(loader._index_sampler)
+            self._IterableDataset_len_called = loader._IterableDataset_len_called
+            # a new epoch on persistent workers: each worker answers a resume marker after all
+            # its earlier tasks, so results of an interrupted epoch are dropped here, not mixed
+            # into this one (their send indices restart at 0), and iterable streams restart
+            for iq in self._index_queues:
+                iq.put(ResumeIteration())
+            pending = self._num_workers
+            while pending:
+                idx, data = self._get_result()
+                if isinstance(idx, ResumeIteration):
+                    pending -= 1
+                elif not isinstance(data, (ExceptionWrapper, IterableStop)):
+                    from_shared(data)  # frees its shared memory
+            self._task_info_free()
         self._send_idx = self._rcvd_idx = 0
         self._task_info = {}   # send_idx -> (worker_id,) while pending, (worker_id, data) once back
         self._worker_active = [True] * self._num_workers
@@ -203,6 +322,13 @@ class _MultiProcessIter(_BaseIter):
         self._num_yielded = 0
         for _ in range(self._prefetch):
             self._try_put_index()
+
+    def _task_info_free(self):
+        """Free the shared memory of batches that arrived but were never handed out."""
+        for info in getattr(self, "_task_info", {}).values():
+            if len(info) == 2 and not isinstance(info[1], (ExceptionWrapper, IterableStop)):
+                from_shared(info[1])
+        self._task_info = {}
 
     def _try_put_index(self):
         try:
@@ -237,7 +363,7 @@ class _MultiProcessIter(_BaseIter):
                     self._shutdown_workers()
                     raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
 
-    def __next__(self):
+    def _next_data(self):
         while True:
             while self._rcvd_idx < self._send_idx:
                 info = self._task_info[self._rcvd_idx]
@@ -271,7 +397,6 @@ class _MultiProcessIter(_BaseIter):
         if isinstance(data, ExceptionWrapper):
             self._shutdown_workers()
             data.reraise()
-        self._num_yielded += 1
         return from_shared(data)
 
     def _shutdown_workers(self):
@@ -300,10 +425,7 @@ class _MultiProcessIter(_BaseIter):
                     from_shared(data)
                 except FileNotFoundError:
                     pass
-        for info in self._task_info.values():
-            if len(info) == 2 and not isinstance(info[1], (ExceptionWrapper, IterableStop)):
-                from_shared(info[1])
-        self._task_info = {}
+        self._task_info_free()
         self._result_queue.cancel_join_thread()
         self._result_queue.close()
         _live_iterators.discard(self)

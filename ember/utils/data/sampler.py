@@ -2,13 +2,15 @@
 
 The random ones draw from ember's PyTorch-identical generator in the same sequence as
 PyTorch's, so ``manual_seed(s)`` gives the same batches in both."""
+from typing import Generic, TypeVar
+
+_T_co = TypeVar("_T_co", covariant=True)
 
 
-class Sampler:
-    """Base class: an iterable of indices (or of index lists, for batch samplers)."""
-
-    def __init__(self, data_source=None):
-        pass
+class Sampler(Generic[_T_co]):
+    """Base class: an iterable of indices (or of index lists, for batch samplers). Generic
+    (``Sampler[int]``) and without an ``__init__``, as PyTorch's is since it dropped the
+    ``data_source`` argument."""
 
     def __iter__(self):
         raise NotImplementedError
@@ -141,8 +143,9 @@ class DistributedSampler(Sampler):
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            raise RuntimeError("Requires distributed package to be available: pass num_replicas and rank "
-                               "explicitly (ember has no process groups)")
+            # ember has no process groups: this is PyTorch's error when none was initialized
+            raise ValueError("Default process group has not been initialized, please make sure to call "
+                             "init_process_group.")
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
         import math
