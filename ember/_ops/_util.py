@@ -69,7 +69,7 @@ def quick_float_op(ufunc, a, b):
     dtype are PyTorch's, so the op machinery (promotion, graph wiring) can be skipped. None
     when the general path is needed: a graph to record, mixed dtypes, integers, or shapes
     that do not broadcast (for PyTorch's error)."""
-    if a.__class__ is not Tensor or (a._requires_grad and _grad[0]):
+    if a.__class__ is not Tensor:  # (the caller has checked that ``a`` records nothing)
         return None
     x = a._data
     if x.dtype.kind != "f":

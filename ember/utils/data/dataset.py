@@ -55,10 +55,17 @@ class TensorDataset(Dataset):
         are not in-range Python ints (the slow path then raises PyTorch's errors)."""
         if not all(type(t) is Tensor and not t._requires_grad and t._data.ndim for t in self.tensors):
             return None
-        n = self.tensors[0]._data.shape[0]
-        if not all(type(i) is int and -n <= i < n for i in indices) or not indices:
+        # every index a Python int (a bool would index differently), checked in C; the range
+        # by NumPy: a Python loop over the indices would cost more than the gather
+        if not indices or set(map(type, indices)) != {int}:
             return None
-        idx = np.asarray(indices, dtype=np.int64)
+        n = self.tensors[0]._data.shape[0]
+        try:
+            idx = np.asarray(indices, dtype=np.int64)
+        except OverflowError:
+            return None
+        if idx.min() < -n or idx.max() >= n:
+            return None
         return [Tensor._make(t._data[idx]) for t in self.tensors]  # default_collate makes tuples lists
 
 
